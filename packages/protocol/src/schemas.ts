@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CreateSandboxRequest, SessionRef } from './sandbox';
+import {
+  TermAck,
+  TermAttachRequest,
+  TermDetachRequest,
+  TermInput,
+  TermOpenRequest,
+  TermRef,
+  TermResize,
+} from './terminal';
+import type { AgentRequestEvents } from './events';
+import { PROTOCOL_VERSION } from './version';
+
+const Empty = z.object({}).strict();
+
+/** The schema of every request an agent accepts, by event name. */
+export const agentRequestSchemas = {
+  'sandbox:create': CreateSandboxRequest,
+  'sandbox:reset': SessionRef,
+  'sandbox:stop': SessionRef,
+  'sandbox:destroy': SessionRef,
+  'sandbox:get': SessionRef,
+  'sandbox:list': Empty,
+  'agent:capacity': Empty,
+  'term:open': TermOpenRequest,
+  'term:attach': TermAttachRequest,
+  'term:detach': TermDetachRequest,
+  'term:close': TermRef,
+  'term:input': TermInput,
+  'term:resize': TermResize,
+  'term:ack': TermAck,
+} satisfies Record<keyof AgentRequestEvents, z.ZodType>;
+
+export type AgentRequestName = keyof typeof agentRequestSchemas;
+/** Requests answered through an ack; the rest are fire-and-forget. */
+export const fireAndForget: ReadonlySet<AgentRequestName> = new Set(['term:input', 'term:resize', 'term:ack']);
+
+export const HandshakeAuthSchema = z
+  .object({
+    token: z.string().min(1).max(4096),
+    protocolVersion: z.number().int(),
+    agentId: z.string().max(64).optional(),
+  })
+  .strict();
+
+/** Checks a handshake's version; returns an error message or null. */
+export function checkProtocolVersion(version: unknown): string | null {
+  return version === PROTOCOL_VERSION
+    ? null
+    : `protocol version mismatch: this side speaks ${PROTOCOL_VERSION}, the peer ${String(version)}`;
+}
