@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { FakePty } from './fake-pty';
+import { Terminal, type FlowOptions } from './terminal';
+
+const flow: FlowOptions = { replayBytes: 64 * 1024, highWater: 1000, lowWater: 100, maxChunk: 400 };
+
+function collect() {
+  const chunks: { seq: number; data: Buffer }[] = [];
+  const sink = (seq: number, data: Buffer) => chunks.push({ seq, data });
+  const text = () => Buffer.concat(chunks.map((c) => c.data)).toString();
+  return { chunks, sink, text };
+}
+
+describe('Terminal', () => {
+  it('echoes input to an attached viewer with contiguous sequence numbers', () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, flow, { cols: 80, rows: 24 });
+    const v = collect();
+    term.attach('a', 'interactive', 0, v.sink);
+    term.input('ls\r');
+    term.input('pwd\r');
+    expect(v.text()).toBe('ls\rpwd\r');
+    expect(v.chunks.map((c) => c.seq)).toEqual([0, 3]);
+    expect(pty.written).toEqual(['ls\r', 'pwd\r']);
+  });
+
+  it('replays exactly the missed bytes to a viewer that comes back', () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, flow, { cols: 80, rows: 24 });
+    const first = collect();
+    term.attach('a', 'interactive', 0, first.sink);
+    pty.print('before drop|');
+    term.ack('a', 12);
+    term.detach('a');
+    pty.print('while away|');
+    pty.print('still away|');
+    const again = collect();
+    const result = term.attach('a', 'interactive', 12, again.sink);
+    pty.print('live');
+    expect(result).toMatchObject({ fromSeq: 12, lost: 0 });
+    expect(first.text() + again.text()).toBe('before drop|while away|still away|live');
+  });
+
+  it('pauses the process at the high watermark and resumes under the low one', () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, flow, { cols: 80, rows: 24 });
+    const v = collect();
+    term.attach('a', 'interactive', 0, v.sink);
+    for (let i = 0; i < 30; i++) pty.print(Buffer.alloc(100, 65));
+    expect(pty.paused).toBe(true);
+    // The viewer never holds more than the window, and the agent no more than the window plus a chunk.
+    const sent = v.chunks.reduce((n, c) => n + c.data.length, 0);
+    expect(sent).toBeLessThanOrEqual(flow.highWater);
+    expect(term.unacknowledged()).toBeLessThanOrEqual(flow.highWater + 100);
+    term.ack('a', 500);
+    expect(pty.paused).toBe(true);
+    expect(pty.resumes).toBe(0);
+    term.ack('a', sent);
+    // Resumed: the held output flowed until the window filled again.
+    expect(pty.resumes).toBe(1);
+    expect(pty.pauses).toBe(2);
+    // Everything produced arrives, once, in order.
+    let acked = sent;
+    for (let guard = 0; guard < 100 && acked < 3000; guard++) {
+      acked = v.chunks.reduce((n, c) => n + c.data.length, 0);
+      term.ack('a', acked);
+    }
+    expect(Buffer.concat(v.chunks.map((c) => c.data)).equals(Buffer.alloc(3000, 65))).toBe(true);
+  });
+
+  it('lets the process run free when only observers watch, and tells a late observer what it lost', () => {
+    const pty = new FakePty(false);
+    const small = { ...flow, replayBytes: 2000 };
+    const term = new Terminal('t1', pty, small, { cols: 80, rows: 24 });
+    const obs = collect();
+    term.attach('o', 'observe', 0, obs.sink);
+    for (let i = 0; i < 50; i++) pty.print(Buffer.alloc(100, 66));
+    expect(pty.paused).toBe(false);
+    const late = term.attach('late', 'observe', 0, () => {});
+    expect(late.lost).toBe(5000 - 2000);
+  });
+
+  it('refuses an ack past what was sent and a sequence from the future', () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, flow, { cols: 80, rows: 24 });
+    term.attach('a', 'interactive', 0, () => {});
+    pty.print('abc');
+    expect(() => term.ack('a', 10)).toThrow(/past what was sent/);
+    expect(() => term.attach('b', 'interactive', 99, () => {})).toThrow(/past the end/);
+  });
+
+  it('reports the exit code and refuses input afterwards', () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, flow, { cols: 80, rows: 24 });
+    let code: number | null = null;
+    term.onExit((c) => (code = c));
+    pty.exit(3);
+    expect(code).toBe(3);
+    expect(term.info().exitCode).toBe(3);
+    expect(() => term.input('x')).toThrow(/exited/);
+  });
+
+  it('passes resizes to the process', async () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, flow, { cols: 80, rows: 24 });
+    await term.resize(120, 40);
+    expect(pty.resizes).toEqual([{ cols: 120, rows: 40 }]);
+    expect(term.info()).toMatchObject({ cols: 120, rows: 40 });
+  });
+});

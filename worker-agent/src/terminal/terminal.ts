@@ -1,0 +1,162 @@
+import { BerthError, type TermAttachResult, type TerminalInfo } from '@berth/protocol';
+import { OutputLog } from './output-log';
+import type { PtyProcess } from './pty';
+
+export interface FlowOptions {
+  /** Bytes held for replay (at least 64 KiB). */
+  replayBytes: number;
+  /** Pause the process once a viewer has this many unacknowledged bytes. */
+  highWater: number;
+  /** Resume once every interactive viewer is below this. */
+  lowWater: number;
+  /** Largest single data message. */
+  maxChunk: number;
+}
+
+export type ViewerMode = 'interactive' | 'observe';
+export type ViewerSink = (seq: number, data: Buffer) => void;
+
+interface Viewer {
+  mode: ViewerMode;
+  sink: ViewerSink;
+  /** Next byte to send. */
+  sentSeq: number;
+  /** Every byte before this one has been processed by the viewer. */
+  ackedSeq: number;
+}
+
+/**
+ * One terminal of a sandbox: a TTY process, its replay log, and the viewers
+ * watching it. Interactive viewers gate the process with high/low watermarks
+ * (xterm.js flow control); observers get what they can keep up with.
+ */
+export class Terminal {
+  private readonly log: OutputLog;
+  private readonly viewers = new Map<string, Viewer>();
+  private paused = false;
+  private exit: number | null = null;
+  private readonly exitListeners: ((code: number) => void)[] = [];
+
+  constructor(
+    readonly termId: string,
+    private readonly pty: PtyProcess,
+    private readonly flow: FlowOptions,
+    private size: { cols: number; rows: number },
+  ) {
+    if (flow.lowWater >= flow.highWater) throw new RangeError('lowWater must be below highWater');
+    this.log = new OutputLog(Math.max(flow.replayBytes, flow.highWater * 2));
+    pty.onData((chunk) => this.onOutput(chunk));
+    pty.onExit((code) => {
+      this.exit = code;
+      for (const listener of this.exitListeners) listener(code);
+    });
+  }
+
+  get exitCode(): number | null {
+    return this.exit;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  onExit(listener: (code: number) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  info(): TerminalInfo {
+    return { termId: this.termId, cols: this.size.cols, rows: this.size.rows, endSeq: this.log.endSeq, exitCode: this.exit };
+  }
+
+  /** Bytes produced but not yet acknowledged by the slowest interactive viewer. */
+  unacknowledged(): number {
+    let most = 0;
+    for (const v of this.viewers.values()) {
+      if (v.mode === 'interactive') most = Math.max(most, this.log.endSeq - v.ackedSeq);
+    }
+    return most;
+  }
+
+  attach(viewerId: string, mode: ViewerMode, fromSeq: number, sink: ViewerSink): TermAttachResult {
+    if (fromSeq > this.log.endSeq) {
+      throw new BerthError('bad_request', `fromSeq ${fromSeq} is past the end of the output (${this.log.endSeq})`);
+    }
+    const start = Math.max(fromSeq, this.log.startSeq);
+    this.viewers.set(viewerId, { mode, sink, sentSeq: start, ackedSeq: start });
+    this.updateFlow();
+    this.deliver();
+    return { termId: this.termId, fromSeq: start, lost: start - fromSeq, endSeq: this.log.endSeq, exitCode: this.exit };
+  }
+
+  detach(viewerId: string): void {
+    this.viewers.delete(viewerId);
+    this.updateFlow();
+  }
+
+  hasViewer(viewerId: string): boolean {
+    return this.viewers.has(viewerId);
+  }
+
+  ack(viewerId: string, seq: number): void {
+    const viewer = this.viewers.get(viewerId);
+    if (!viewer) throw new BerthError('not_found', `viewer ${viewerId} is not attached to terminal ${this.termId}`);
+    if (seq > viewer.sentSeq) {
+      throw new BerthError('bad_request', `ack ${seq} is past what was sent (${viewer.sentSeq})`);
+    }
+    viewer.ackedSeq = Math.max(viewer.ackedSeq, seq);
+    this.deliver();
+    this.updateFlow();
+  }
+
+  input(data: string): void {
+    if (this.exit !== null) throw new BerthError('conflict', `terminal ${this.termId} has exited`);
+    this.pty.write(data);
+  }
+
+  async resize(cols: number, rows: number): Promise<void> {
+    this.size = { cols, rows };
+    if (this.exit === null) await this.pty.resize(cols, rows);
+  }
+
+  close(): void {
+    this.viewers.clear();
+    this.pty.kill();
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.log.append(chunk);
+    this.deliver();
+    this.updateFlow();
+  }
+
+  /** Sends each viewer what its window allows. */
+  private deliver(): void {
+    for (const viewer of this.viewers.values()) {
+      for (;;) {
+        if (viewer.sentSeq < this.log.startSeq) {
+          // An observer fell behind the replay log: skip it ahead; it sees the gap in the sequence.
+          viewer.sentSeq = this.log.startSeq;
+          viewer.ackedSeq = Math.max(viewer.ackedSeq, this.log.startSeq);
+        }
+        const window = viewer.ackedSeq + this.flow.highWater - viewer.sentSeq;
+        const available = this.log.endSeq - viewer.sentSeq;
+        const n = Math.min(window, available, this.flow.maxChunk);
+        if (n <= 0) break;
+        const slice = this.log.read(viewer.sentSeq, n);
+        viewer.sentSeq = slice.seq + slice.data.length;
+        viewer.sink(slice.seq, slice.data);
+      }
+    }
+  }
+
+  private updateFlow(): void {
+    const pending = this.unacknowledged();
+    if (!this.paused && pending >= this.flow.highWater) {
+      this.paused = true;
+      this.pty.pause();
+    } else if (this.paused && pending <= this.flow.lowWater) {
+      this.paused = false;
+      this.pty.resume();
+    }
+  }
+}
