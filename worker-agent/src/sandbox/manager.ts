@@ -1,0 +1,527 @@
+import { randomBytes } from 'node:crypto';
+import {
+  BerthError,
+  resolveLimits,
+  type Capacity,
+  type CreateSandboxRequest,
+  type EndReason,
+  type SandboxInfo,
+  type SandboxLimits,
+  type SandboxState,
+  type SandboxStateEvent,
+  type SandboxWarning,
+  type TermAttachResult,
+  type TerminalInfo,
+  type TermExit,
+} from '@berth/protocol';
+import type { Logger } from 'pino';
+import { Terminal, type FlowOptions, type ViewerMode, type ViewerSink } from '../terminal/terminal';
+import type { DriverEvent, SandboxDriver, SandboxSpec } from './driver';
+import type { ProfileStore } from './profiles';
+import { slotIdentity, SlotAllocator, type NetworkLayout, type SlotIdentity } from './slots';
+
+/** Where the manager reports what happens (the transports fan it out to control planes). */
+export interface Notifier {
+  state(event: SandboxStateEvent): void;
+  warning(event: SandboxWarning): void;
+  termExit(event: TermExit): void;
+  capacity(capacity: Capacity): void;
+}
+
+export interface ManagerOptions {
+  agentId: string;
+  driver: SandboxDriver;
+  profiles: ProfileStore;
+  maxLimits: SandboxLimits;
+  slots: { first: number; count: number };
+  network: NetworkLayout;
+  flow: FlowOptions;
+  reserveMemoryBytes: number;
+  /** Host uid of uid 0 inside sandboxes (the userns-remap base; 0 without remapping). */
+  hostUidBase: number;
+  freeMemoryBytes: () => number;
+  log: Logger;
+  now?: () => number;
+  /** Ended sessions are remembered this long so a late client learns why. */
+  endedRetentionMs?: number;
+}
+
+interface Session {
+  sessionId: string;
+  profile: string;
+  limits: SandboxLimits;
+  identity: SlotIdentity;
+  state: SandboxState;
+  reason?: EndReason;
+  createdAt: Date;
+  expiresAt: Date;
+  lastActivity: number;
+  endedAt?: number;
+  /** Warnings already sent for the current deadline. */
+  warned: Set<'lifetime' | 'idle'>;
+  terminals: Map<string, Terminal>;
+  /** Operations on one session run one after another. */
+  queue: Promise<unknown>;
+  /** The slot is held until the sandbox's resources are gone. */
+  holdsSlot: boolean;
+}
+
+const ACTIVE: ReadonlySet<SandboxState> = new Set(['creating', 'ready', 'stopping']);
+
+/**
+ * The agent's model of its sessions: lifecycle, quotas in time, terminals and
+ * capacity. Every engine operation goes through the driver.
+ */
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly slots: SlotAllocator;
+  private readonly notifiers = new Set<Notifier>();
+  private readonly now: () => number;
+  private accepting = true;
+
+  constructor(private readonly opts: ManagerOptions) {
+    this.slots = new SlotAllocator(opts.slots.first, opts.slots.count);
+    this.now = opts.now ?? Date.now;
+    opts.driver.watch((event) => void this.onDriverEvent(event));
+  }
+
+  subscribe(notifier: Notifier): () => void {
+    this.notifiers.add(notifier);
+    return () => this.notifiers.delete(notifier);
+  }
+
+  // ---- lifecycle -------------------------------------------------------
+
+  async create(req: CreateSandboxRequest): Promise<SandboxInfo> {
+    const existing = this.sessions.get(req.sessionId);
+    if (existing && existing.state !== 'stopped' && existing.state !== 'failed') {
+      throw new BerthError('conflict', `session ${req.sessionId} already has a sandbox (${existing.state})`);
+    }
+    if (existing) await this.destroy(req.sessionId);
+    const profile = this.opts.profiles.get(req.profile ?? 'default');
+    const limits = resolveLimits(profile.limits, req.limits, this.opts.maxLimits);
+    this.checkCapacity(limits);
+    const slot = this.slots.allocate(req.sessionId);
+    const createdAt = new Date(this.now());
+    const session: Session = {
+      sessionId: req.sessionId,
+      profile: profile.name,
+      limits,
+      identity: slotIdentity(slot, this.opts.network),
+      state: 'creating',
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + limits.lifetimeSeconds * 1000),
+      lastActivity: this.now(),
+      warned: new Set(),
+      terminals: new Map(),
+      queue: Promise.resolve(),
+      holdsSlot: true,
+    };
+    this.sessions.set(session.sessionId, session);
+    this.setState(session, 'creating');
+    return this.enqueue(session, () => this.bringUp(session, (spec) => this.opts.driver.create(spec)));
+  }
+
+  /** Starts a sandbox that was stopped on request (its disk kept). */
+  async start(sessionId: string): Promise<SandboxInfo> {
+    const session = this.require(sessionId);
+    return this.enqueue(session, async () => {
+      if (session.state === 'ready') return this.info(session);
+      if (session.state !== 'stopped' || !session.holdsSlot) {
+        throw new BerthError('conflict', `session ${sessionId} cannot be started from ${session.state}; reset it instead`);
+      }
+      this.checkCapacity(session.limits);
+      session.reason = undefined;
+      session.lastActivity = this.now();
+      this.setState(session, 'creating');
+      return this.bringUp(session, (spec) => this.opts.driver.start(spec));
+    });
+  }
+
+  /** A fresh sandbox for the same session: new disk, same session id and place. */
+  async reset(sessionId: string): Promise<SandboxInfo> {
+    const session = this.require(sessionId);
+    return this.enqueue(session, async () => {
+      if (session.state === 'creating' || session.state === 'stopping') {
+        throw new BerthError('conflict', `session ${sessionId} is ${session.state}; try again when it is done`);
+      }
+      const ended = session.state !== 'ready';
+      this.closeTerminals(session);
+      this.setState(session, 'creating');
+      await this.opts.driver.destroy(sessionId);
+      if (!session.holdsSlot) {
+        this.checkCapacity(session.limits);
+        session.identity = slotIdentity(this.slots.allocate(sessionId), this.opts.network);
+        session.holdsSlot = true;
+      }
+      if (ended) {
+        session.createdAt = new Date(this.now());
+        session.expiresAt = new Date(session.createdAt.getTime() + session.limits.lifetimeSeconds * 1000);
+      }
+      session.reason = undefined;
+      session.endedAt = undefined;
+      session.lastActivity = this.now();
+      session.warned.clear();
+      return this.bringUp(session, (spec) => this.opts.driver.create(spec));
+    });
+  }
+
+  /** Stops the sandbox; on request its disk is kept so it can start again. */
+  async stop(sessionId: string, reason: EndReason = { code: 'requested', message: 'stopped on request' }): Promise<SandboxInfo> {
+    const session = this.require(sessionId);
+    return this.enqueue(session, async () => {
+      if (!ACTIVE.has(session.state)) return this.info(session);
+      this.setState(session, 'stopping');
+      this.closeTerminals(session);
+      const keepDisk = reason.code === 'requested';
+      try {
+        if (keepDisk) await this.opts.driver.stop(sessionId);
+        else await this.releaseResources(session);
+      } catch (err) {
+        this.opts.log.error({ err, sessionId }, 'stopping a sandbox failed; removing it');
+        await this.releaseResources(session);
+      }
+      this.end(session, 'stopped', reason);
+      return this.info(session);
+    });
+  }
+
+  /** Removes the sandbox and forgets the session. Idempotent. */
+  async destroy(sessionId: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    await this.enqueue(session, async () => {
+      this.closeTerminals(session);
+      if (ACTIVE.has(session.state)) {
+        this.setState(session, 'stopping');
+        await this.releaseResources(session);
+        this.end(session, 'stopped', { code: 'requested', message: 'destroyed on request' });
+      } else {
+        await this.releaseResources(session);
+      }
+      this.sessions.delete(sessionId);
+      this.publishCapacity();
+    });
+  }
+
+  get(sessionId: string): SandboxInfo {
+    return this.info(this.require(sessionId));
+  }
+
+  list(): SandboxInfo[] {
+    return [...this.sessions.values()].map((s) => this.info(s));
+  }
+
+  capacity(): Capacity {
+    const running = [...this.sessions.values()].filter((s) => ACTIVE.has(s.state)).length;
+    return {
+      agentId: this.opts.agentId,
+      maxSessions: this.opts.slots.count,
+      running,
+      freeMemoryBytes: this.opts.freeMemoryBytes(),
+      accepting: this.accepting && this.slots.used < this.opts.slots.count,
+    };
+  }
+
+  /** Stop taking new sessions (graceful shutdown). */
+  drain(): void {
+    this.accepting = false;
+  }
+
+  /** The learner's identity in a live session (for drivers' callers: tests, admin). */
+  identity(sessionId: string): SlotIdentity {
+    return this.require(sessionId).identity;
+  }
+
+  async runInSandbox(sessionId: string, argv: string[], timeoutMs = 30_000) {
+    const session = this.requireReady(sessionId);
+    return this.opts.driver.run(sessionId, session.identity, argv, timeoutMs);
+  }
+
+  // ---- terminals -------------------------------------------------------
+
+  async openTerminal(sessionId: string, size: { cols: number; rows: number }): Promise<TerminalInfo> {
+    const session = this.requireReady(sessionId);
+    const open = [...session.terminals.values()].filter((t) => t.exitCode === null).length;
+    if (open >= session.limits.maxTerminals) {
+      throw new BerthError('limit', `a session may have ${session.limits.maxTerminals} terminals open; close one first`);
+    }
+    const pty = await this.opts.driver.openShell(sessionId, session.identity, size);
+    const termId = `t${randomBytes(6).toString('base64url')}`;
+    const terminal = new Terminal(termId, pty, this.opts.flow, size);
+    terminal.onExit((exitCode) => {
+      for (const n of this.notifiers) n.termExit({ sessionId, termId, exitCode });
+    });
+    session.terminals.set(termId, terminal);
+    session.lastActivity = this.now();
+    return terminal.info();
+  }
+
+  attach(sessionId: string, termId: string, viewerId: string, mode: ViewerMode, fromSeq: number, sink: ViewerSink): TermAttachResult {
+    const { session, terminal } = this.terminal(sessionId, termId);
+    session.lastActivity = this.now();
+    session.warned.delete('idle');
+    return terminal.attach(viewerId, mode, fromSeq, sink);
+  }
+
+  detach(sessionId: string, termId: string, viewerId: string): void {
+    this.terminal(sessionId, termId).terminal.detach(viewerId);
+  }
+
+  /** Detaches a viewer from every terminal (its connection went away). */
+  detachViewer(viewerId: string): void {
+    for (const session of this.sessions.values()) {
+      for (const terminal of session.terminals.values()) terminal.detach(viewerId);
+    }
+  }
+
+  input(sessionId: string, termId: string, data: string): void {
+    const { session, terminal } = this.terminal(sessionId, termId);
+    session.lastActivity = this.now();
+    session.warned.delete('idle');
+    terminal.input(data);
+  }
+
+  async resize(sessionId: string, termId: string, cols: number, rows: number): Promise<void> {
+    await this.terminal(sessionId, termId).terminal.resize(cols, rows);
+  }
+
+  ack(sessionId: string, termId: string, viewerId: string, seq: number): void {
+    this.terminal(sessionId, termId).terminal.ack(viewerId, seq);
+  }
+
+  closeTerminal(sessionId: string, termId: string): void {
+    const { session, terminal } = this.terminal(sessionId, termId);
+    terminal.close();
+    session.terminals.delete(termId);
+  }
+
+  terminalStats(sessionId: string, termId: string): { unacknowledged: number; paused: boolean } {
+    const { terminal } = this.terminal(sessionId, termId);
+    return { unacknowledged: terminal.unacknowledged(), paused: terminal.isPaused };
+  }
+
+  // ---- time ------------------------------------------------------------
+
+  /** Enforces lifetimes and idle timeouts; called every second by the agent. */
+  tick(): void {
+    const now = this.now();
+    const retention = this.opts.endedRetentionMs ?? 10 * 60_000;
+    for (const session of this.sessions.values()) {
+      if (session.state === 'ready') {
+        this.checkDeadline(session, 'lifetime', session.expiresAt.getTime(), now);
+        if (session.state === 'ready') {
+          this.checkDeadline(session, 'idle', session.lastActivity + session.limits.idleSeconds * 1000, now);
+        }
+      } else if (session.endedAt !== undefined && !session.holdsSlot && now - session.endedAt > retention) {
+        this.sessions.delete(session.sessionId);
+      }
+    }
+  }
+
+  private checkDeadline(session: Session, kind: 'lifetime' | 'idle', deadline: number, now: number): void {
+    if (now >= deadline) {
+      const message =
+        kind === 'lifetime'
+          ? `the session reached its lifetime of ${session.limits.lifetimeSeconds} s`
+          : `nobody used the session for ${session.limits.idleSeconds} s`;
+      void this.stop(session.sessionId, { code: kind, message }).catch((err) =>
+        this.opts.log.error({ err, sessionId: session.sessionId }, 'ending a session failed'),
+      );
+      return;
+    }
+    const warnAt = deadline - session.limits.warnSecondsBefore * 1000;
+    if (now >= warnAt && !session.warned.has(kind)) {
+      session.warned.add(kind);
+      const event: SandboxWarning = {
+        sessionId: session.sessionId,
+        kind,
+        endsAt: new Date(deadline).toISOString(),
+        secondsLeft: Math.max(0, Math.round((deadline - now) / 1000)),
+      };
+      for (const n of this.notifiers) n.warning(event);
+    }
+  }
+
+  // ---- start-up and engine events -------------------------------------------
+
+  /**
+   * Rebuilds the model from what the engine holds: running sandboxes of this agent
+   * are adopted (their slots taken again), everything else of this agent is removed.
+   */
+  async reconcile(): Promise<{ adopted: string[]; removed: string[] }> {
+    const found = await this.opts.driver.discover();
+    const adopted: string[] = [];
+    for (const sandbox of found) {
+      const known = this.sessions.get(sandbox.sessionId);
+      if (known) {
+        if (known.state === 'ready' && !sandbox.running) this.failEngineLoss(known);
+        else if (known.holdsSlot || known.state === 'creating') adopted.push(sandbox.sessionId);
+        continue;
+      }
+      if (!sandbox.running || !this.slots.take(sandbox.slot, sandbox.sessionId)) continue;
+      const session: Session = {
+        sessionId: sandbox.sessionId,
+        profile: sandbox.profile,
+        limits: sandbox.limits,
+        identity: slotIdentity(sandbox.slot, this.opts.network),
+        state: 'ready',
+        createdAt: sandbox.createdAt,
+        expiresAt: sandbox.expiresAt,
+        lastActivity: this.now(),
+        warned: new Set(),
+        terminals: new Map(),
+        queue: Promise.resolve(),
+        holdsSlot: true,
+      };
+      this.sessions.set(session.sessionId, session);
+      adopted.push(session.sessionId);
+    }
+    for (const session of this.sessions.values()) {
+      if (session.state === 'ready' && !found.some((f) => f.sessionId === session.sessionId)) this.failEngineLoss(session);
+    }
+    const keep = new Set([...this.sessions.values()].filter((s) => s.holdsSlot).map((s) => s.sessionId));
+    const removed = await this.opts.driver.sweep(keep);
+    this.publishCapacity();
+    return { adopted, removed };
+  }
+
+  private failEngineLoss(session: Session): void {
+    void this.enqueue(session, async () => {
+      if (session.state !== 'ready') return;
+      this.closeTerminals(session);
+      await this.releaseResources(session);
+      this.end(session, 'failed', { code: 'engine-restart', message: 'the host Docker engine restarted; reset to get a new sandbox' });
+    });
+  }
+
+  private async onDriverEvent(event: DriverEvent): Promise<void> {
+    if (event.kind === 'engine-back') {
+      await this.reconcile().catch((err) => this.opts.log.error({ err }, 'reconcile after engine restart failed'));
+      return;
+    }
+    if (event.kind !== 'exited') return;
+    const session = this.sessions.get(event.sessionId);
+    if (!session || session.state !== 'ready') return;
+    await this.enqueue(session, async () => {
+      if (session.state !== 'ready') return;
+      this.closeTerminals(session);
+      await this.releaseResources(session);
+      const message = event.oomKilled
+        ? 'the sandbox ran out of memory and was stopped'
+        : `the sandbox stopped unexpectedly (exit code ${event.exitCode})`;
+      this.end(session, 'failed', { code: 'exited', message });
+    }).catch((err) => this.opts.log.error({ err, sessionId: event.sessionId }, 'handling an exited sandbox failed'));
+  }
+
+  // ---- helpers -----------------------------------------------------------
+
+  private async bringUp(session: Session, run: (spec: SandboxSpec) => Promise<void>): Promise<SandboxInfo> {
+    const spec: SandboxSpec = {
+      sessionId: session.sessionId,
+      profile: session.profile,
+      identity: session.identity,
+      limits: session.limits,
+      createdAt: session.createdAt,
+      expiresAt: session.expiresAt,
+    };
+    try {
+      await run(spec);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.opts.log.warn({ err, sessionId: session.sessionId }, 'sandbox did not start');
+      await this.releaseResources(session).catch((e) => this.opts.log.error({ err: e }, 'cleanup after a failed start failed'));
+      this.end(session, 'failed', { code: 'start-failed', message });
+      throw new BerthError('failed', `the sandbox did not start: ${message}`);
+    }
+    session.lastActivity = this.now();
+    this.setState(session, 'ready');
+    this.publishCapacity();
+    return this.info(session);
+  }
+
+  private async releaseResources(session: Session): Promise<void> {
+    await this.opts.driver.destroy(session.sessionId);
+    if (session.holdsSlot) {
+      this.slots.release(session.identity.slot, session.sessionId);
+      session.holdsSlot = false;
+    }
+  }
+
+  private end(session: Session, state: 'stopped' | 'failed', reason: EndReason): void {
+    session.reason = reason;
+    session.endedAt = this.now();
+    this.setState(session, state);
+    this.publishCapacity();
+  }
+
+  private closeTerminals(session: Session): void {
+    for (const terminal of session.terminals.values()) terminal.close();
+    session.terminals.clear();
+  }
+
+  private checkCapacity(limits: SandboxLimits): void {
+    if (!this.accepting) throw new BerthError('busy', 'this agent is shutting down; try again in a minute');
+    if (this.slots.used >= this.opts.slots.count) {
+      throw new BerthError('busy', 'all sandboxes on this agent are busy, try again in a minute');
+    }
+    const needed = limits.memoryMiB * 1024 * 1024 + this.opts.reserveMemoryBytes;
+    if (this.opts.freeMemoryBytes() < needed) {
+      throw new BerthError('busy', 'this host is low on memory, try again in a minute');
+    }
+  }
+
+  private setState(session: Session, state: SandboxState): void {
+    session.state = state;
+    const event: SandboxStateEvent = { sessionId: session.sessionId, state, info: this.info(session) };
+    if (session.reason) event.reason = session.reason;
+    for (const n of this.notifiers) n.state(event);
+  }
+
+  private publishCapacity(): void {
+    const capacity = this.capacity();
+    for (const n of this.notifiers) n.capacity(capacity);
+  }
+
+  private enqueue<T>(session: Session, op: () => Promise<T>): Promise<T> {
+    const result = session.queue.then(op);
+    session.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private require(sessionId: string): Session {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new BerthError('not_found', `no session ${sessionId} on this agent`);
+    return session;
+  }
+
+  private requireReady(sessionId: string): Session {
+    const session = this.require(sessionId);
+    if (session.state !== 'ready') throw new BerthError('conflict', `session ${sessionId} is ${session.state}, not ready`);
+    return session;
+  }
+
+  private terminal(sessionId: string, termId: string): { session: Session; terminal: Terminal } {
+    const session = this.require(sessionId);
+    const terminal = session.terminals.get(termId);
+    if (!terminal) throw new BerthError('not_found', `no terminal ${termId} in session ${sessionId}`);
+    return { session, terminal };
+  }
+
+  private info(session: Session): SandboxInfo {
+    const info: SandboxInfo = {
+      sessionId: session.sessionId,
+      agentId: this.opts.agentId,
+      profile: session.profile,
+      state: session.state,
+      limits: session.limits,
+      createdAt: session.createdAt.toISOString(),
+      expiresAt: session.expiresAt.toISOString(),
+      idleExpiresAt: new Date(session.lastActivity + session.limits.idleSeconds * 1000).toISOString(),
+      terminals: [...session.terminals.values()].map((t) => t.info()),
+    };
+    if (session.reason) info.reason = session.reason;
+    if (session.holdsSlot) info.hostUid = this.opts.hostUidBase + session.identity.learnerUid;
+    return info;
+  }
+}
