@@ -1,0 +1,38 @@
+import { getLocale, getTranslations } from 'next-intl/server';
+import { lessons } from '@/content/lessons';
+
+export async function LessonList() {
+  const [locale, t] = await Promise.all([getLocale(), getTranslations('Lessons')]);
+  return (
+    <section id="lessons" aria-labelledby="lessons-title" className="scroll-mt-20">
+      <div className="mx-auto max-w-6xl px-5 py-16 sm:px-8">
+        <h2 id="lessons-title" className="text-2xl font-bold text-white">
+          {t('title')}
+        </h2>
+        <p className="mt-3 max-w-2xl text-harbor-200">{t('intro')}</p>
+        <ol className="mt-10 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="lesson-list">
+          {lessons.map((lesson) => (
+            <li
+              key={lesson.slug}
+              data-testid="lesson-card"
+              className="flex flex-col rounded-xl border border-harbor-800 bg-harbor-900 p-5 transition-colors hover:border-harbor-600"
+            >
+              <div className="flex items-center justify-between gap-3">
+                <span className="font-mono text-xs font-semibold tracking-wider text-sea-400 uppercase">
+                  {t('lessonNumber', { number: lesson.number })}
+                </span>
+                {lesson.status === 'coming-soon' ? (
+                  <span className="rounded-full border border-sand-300/40 bg-sand-300/10 px-2.5 py-0.5 text-xs font-medium text-sand-200">
+                    {t('comingSoon')}
+                  </span>
+                ) : null}
+              </div>
+              <h3 className="mt-3 text-lg font-semibold text-white">{lesson.title[locale]}</h3>
+              <p className="mt-2 text-sm leading-relaxed text-harbor-300">{lesson.summary[locale]}</p>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+}
