@@ -1,10 +1,11 @@
 import { getTranslations } from 'next-intl/server';
 
+// Lines stay under ~38 characters so the terminal fits a phone without scrolling.
 const session: { prompt?: boolean; text: string }[] = [
-  { prompt: true, text: 'docker run -d -p 8080:80 --name web nginx' },
-  { text: '3f9c2a41b7e0c5d8a6f1' },
-  { prompt: true, text: 'docker ps --format "{{.Names}}  {{.Status}}"' },
-  { text: 'web  Up 2 seconds' },
+  { prompt: true, text: 'docker run -d -p 8080:80 nginx' },
+  { text: '3f9c2a41b7e0' },
+  { prompt: true, text: "docker ps --format '{{.Status}}'" },
+  { text: 'Up 2 seconds' },
   { prompt: true, text: 'curl -s localhost:8080 | grep title' },
   { text: '<title>Welcome to nginx!</title>' },
 ];
@@ -20,7 +21,7 @@ export async function Hero() {
       <div className="relative mx-auto grid max-w-6xl gap-12 px-5 pt-14 pb-16 sm:px-8 sm:pt-20 lg:grid-cols-[1.1fr_1fr] lg:items-center lg:gap-16 lg:pb-24">
         <div>
           <p className="mb-4 text-sm font-medium tracking-wide text-sea-300">{t('eyebrow')}</p>
-          <h1 className="text-4xl leading-tight font-bold tracking-tight text-white sm:text-5xl">{t('title')}</h1>
+          <h1 className="text-4xl leading-tight font-bold tracking-tight text-balance text-white sm:text-5xl">{t('title')}</h1>
           <p data-testid="pitch" className="mt-6 max-w-xl text-lg leading-relaxed text-harbor-200">
             {t('pitch')}
           </p>
