@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Build every image folder under infra/images/ in dependency order, tag it as
+# NAME:TAG and 127.0.0.1:5000/library/NAME:TAG, push it to the local registry,
+# and print its size. Cached: an image whose folder (and dependencies) did not
+# change since it was built is skipped, and so is a push the registry has.
+#
+# usage: build-images.sh [--force] [--no-push] [--smoke] [FOLDER...]
+#   --force    rebuild even when the cache key matches
+#   --no-push  do not push to the local registry
+#   --smoke    run every image's smoke.sh (built images always run theirs)
+set -euo pipefail
+
+. "$(dirname "$0")/lib/common.sh"
+. "$BERTH_LIB_DIR/images.sh"
+
+export DOCKER_BUILDKIT=0   # the host engine is 20.10: use the classic builder
+FORCE=0 PUSH=1 SMOKE_ALL=0
+SUMMARY=()
+
+build_image() { # FOLDER HASH
+    local f=$1 hash=$2 dir="$BERTH_IMAGES_DIR/$1" ref
+    ref=$(primary_ref "$f")
+    case ${IMG_BUILD[$f]} in
+        dockerfile)
+            # the client's "legacy builder is deprecated" notice is noise here:
+            # keep the build's output for when it fails
+            local out
+            out=$(docker build --label "$BERTH_LABEL=$hash" -t "$ref" "$dir" 2>&1) ||
+                { echo "$out" | tail -n 40 >&2; die "$f: docker build failed"; } ;;
+        script)
+            BERTH_IMAGE="$ref" BERTH_HASH_LABEL="$BERTH_LABEL=$hash" \
+            BERTH_CACHE_DIR="$BERTH_CACHE_DIR" BERTH_APT_MIRROR="$(apt_mirror)" \
+            BERTH_LIB_DIR="$BERTH_LIB_DIR" bash "$dir/build.sh" ;;
+    esac
+    [ "$(local_hash "$ref")" = "$hash" ] || die "$f: the build did not produce $ref labelled $BERTH_LABEL=$hash"
+}
+
+tag_image() { # FOLDER
+    local f=$1 ref tag repo
+    ref=$(primary_ref "$f")
+    repo=$(registry_repo "${IMG_NAME[$f]}")
+    for tag in ${IMG_TAGS[$f]}; do
+        docker tag "$ref" "${IMG_NAME[$f]}:$tag"
+        [ "${IMG_PUSH[$f]}" = yes ] && docker tag "$ref" "$BERTH_PUSH_REGISTRY/$repo:$tag"
+    done
+    return 0
+}
+
+# Push each tag the registry lacks (or holds with another image ID).
+push_image() { # FOLDER -> prints the tags pushed
+    local f=$1 id tag repo pushed=()
+    repo=$(registry_repo "${IMG_NAME[$f]}")
+    id=$(docker image inspect -f '{{.Id}}' "$(primary_ref "$f")")
+    for tag in ${IMG_TAGS[$f]}; do
+        [ "$(registry_image_id "$repo" "$tag")" = "$id" ] && continue
+        docker push -q "$BERTH_PUSH_REGISTRY/$repo:$tag" >/dev/null
+        pushed+=("$tag")
+    done
+    echo "${pushed[*]:-}"
+}
+
+smoke_image() { # FOLDER
+    local out
+    if ! out=$(bash "$BERTH_IMAGES_DIR/$1/smoke.sh" 2>&1); then
+        echo "$out" >&2
+        die "$1: smoke test failed"
+    fi
+}
+
+process_image() { # FOLDER
+    local f=$1 hash ref start status pushed="" size
+    start=$(now_ms)
+    hash=$(compute_hash "$f")
+    IMG_HASH[$f]=$hash
+    ref=$(primary_ref "$f")
+    if [ $FORCE = 0 ] && [ "$(local_hash "$ref")" = "$hash" ]; then
+        status=cached
+        tag_image "$f"
+        [ $SMOKE_ALL = 1 ] && smoke_image "$f" && status="cached, smoke ok"
+    else
+        log "building $f -> $ref (${IMG_BUILD[$f]})"
+        build_image "$f" "$hash"
+        tag_image "$f"
+        smoke_image "$f"
+        status="built, smoke ok"
+    fi
+    if [ "${IMG_PUSH[$f]}" = yes ] && [ $PUSH = 1 ]; then
+        pushed=$(push_image "$f")
+        [ -n "$pushed" ] && status="$status, pushed $pushed"
+    fi
+    size=$(human_size "$(docker image inspect -f '{{.Size}}' "$ref")")
+    SUMMARY+=("$(printf '%-16s %-34s %10s %6.1fs  %s' "$f" "${IMG_NAME[$f]}:${IMG_TAGS[$f]// /,}" "$size" \
+        "$(awk -v a="$start" -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$status")")
+}
+
+main() {
+    local args=() f t0
+    need_root
+    t0=$(now_ms)
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --force) FORCE=1 ;;
+            --no-push) PUSH=0 ;;
+            --smoke) SMOKE_ALL=1 ;;
+            -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+            -*) die "unknown option $1" ;;
+            *) args+=("${1%/}") ;;
+        esac
+        shift
+    done
+    engine_ok=$(docker info --format '{{.ServerVersion}}' 2>/dev/null) || die "dockerd does not answer: run infra/setup-host.sh"
+    if [ $PUSH = 1 ] && ! curl -fsS --max-time 2 "http://$BERTH_PUSH_REGISTRY/v2/" >/dev/null 2>&1; then
+        die "the registry on $BERTH_PUSH_REGISTRY does not answer: run infra/setup-host.sh (or use --no-push)"
+    fi
+    load_images
+    order_images "${args[@]}"
+    for f in "${IMG_ORDER[@]}"; do process_image "$f"; done
+    printf '%-16s %-34s %10s %7s  %s\n' FOLDER IMAGE SIZE TIME STATUS
+    printf '%s\n' "${SUMMARY[@]}"
+    echo "total $(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }')s (engine $engine_ok)"
+}
+
+main "$@"
