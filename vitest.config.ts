@@ -1,14 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code (fake driver, no Docker), and
-// integration tests in test/ that drive the real Docker engine.
+// Three projects:
+// - unit: beside the code, fake driver, no Docker, milliseconds;
+// - integration: test/integration, a real agent on the real Docker engine;
+// - e2e: test/e2e, Debian's Chromium against a running web server (BERTH_WEB_URL).
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'worker-agent/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'worker-agent/src/**/*.test.ts', 'apps/web/src/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -17,9 +19,19 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000,
+          testTimeout: 180_000,
           hookTimeout: 180_000,
-          // Sandboxes share one engine and one firewall: run files one at a time.
+          // Sandboxes share one engine, one firewall and one registry: one file at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

@@ -48,16 +48,14 @@ export const AgentConfig = z
       .default({ first: 0, count: 16 }),
     network: z
       .object({
-        /** Bridge interface names are PREFIX + slot; the firewall matches PREFIX+. */
+        /** Bridge interface names are PREFIX-SLOT; infra's firewall matches PREFIX-+ (brs-+). */
         bridgePrefix: z.string().regex(/^[a-z]{2,6}$/).default('brs'),
         /** Sessions' subnets are cut from this pool, one per slot. */
         pool: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/).default('10.213.0.0/16'),
         prefixLength: z.number().int().min(16).max(29).default(28),
-        /** Install the host firewall rules that keep sandboxes away from host services. */
-        firewall: z.boolean().default(true),
       })
       .strict()
-      .default({ bridgePrefix: 'brs', pool: '10.213.0.0/16', prefixLength: 28, firewall: true }),
+      .default({ bridgePrefix: 'brs', pool: '10.213.0.0/16', prefixLength: 28 }),
     /** Where per-session disks live (PATH/AGENT_ID/sessions/SESSION_ID). */
     stateDir: z.string().default('/var/lib/berth/agent'),
     profilesDir: z.string(),

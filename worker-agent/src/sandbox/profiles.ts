@@ -19,7 +19,7 @@ export class ProfileStore {
       try {
         raw = JSON.parse(readFileSync(path, 'utf8'));
       } catch (err) {
-        throw new Error(`${path}: not valid JSON: ${(err as Error).message}`);
+        throw new Error(`${path}: not valid JSON: ${(err as Error).message}`, { cause: err });
       }
       const parsed = SandboxProfile.safeParse(raw);
       if (!parsed.success) {

@@ -40,7 +40,7 @@ export function slotIdentity(slot: number, net: NetworkLayout): SlotIdentity {
     learnerUid: LEARNER_UID_BASE + slot,
     subuidStart: SUBUID_BASE + slot * SUBUID_COUNT,
     subuidCount: SUBUID_COUNT,
-    bridgeName: `${net.bridgePrefix}${slot}`,
+    bridgeName: `${net.bridgePrefix}-${slot}`,
     subnet: `${intToIp(base)}/${net.prefixLength}`,
     gateway: intToIp(base + 1),
   };

@@ -44,6 +44,7 @@ export function serveAgentApi(
 
   const handlers: Handlers = {
     'sandbox:create': (req) => manager.create(req),
+    'sandbox:start': (req) => manager.start(req.sessionId),
     'sandbox:reset': (req) => manager.reset(req.sessionId),
     'sandbox:stop': (req) => manager.stop(req.sessionId),
     'sandbox:destroy': async (req) => {

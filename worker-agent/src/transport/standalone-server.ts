@@ -32,8 +32,14 @@ export async function startStandaloneServer(opts: {
   token: string;
   manager: SessionManager;
   log: Logger;
+  /** What GET /healthz reports. */
+  health?: () => unknown;
 }): Promise<StandaloneServer> {
-  const http = createServer((_req, res) => {
+  const http = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz' && opts.health) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(opts.health()));
+      return;
+    }
     res.writeHead(404).end();
   });
   const io = new Server<AgentRequestEvents, AgentNotifyEvents>(http, {

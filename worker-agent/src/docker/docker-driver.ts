@@ -1,0 +1,416 @@
+import { readFile } from 'node:fs/promises';
+import { PassThrough, type Duplex } from 'node:stream';
+import Docker from 'dockerode';
+import { SandboxLimits } from '@berth/protocol';
+import type { Logger } from 'pino';
+import type { DiscoveredSandbox, DriverEvent, RunResult, SandboxDriver, SandboxSpec } from '../sandbox/driver';
+import type { SlotIdentity } from '../sandbox/slots';
+import { ExecPty } from './exec-pty';
+import { SessionDisks } from './session-disk';
+
+export const READY_LINE = 'berth-sandbox: ready';
+export const FAILED_PREFIX = 'berth-sandbox: failed:';
+const LEARNER_HOME = '/home/learner';
+
+export interface DockerDriverOptions {
+  agentId: string;
+  docker: Docker;
+  image: string;
+  /** Seccomp profile JSON (the file's content). */
+  seccompProfile: string;
+  /** host:port of the read-only registry mirror as sandboxes reach it. */
+  mirror: string;
+  /** Host uid of uid 0 in containers (remap base) or 0. */
+  hostUidBase: number;
+  disksDir: string;
+  readyTimeoutMs: number;
+  log: Logger;
+}
+
+const label = {
+  agent: 'berth.agent',
+  session: 'berth.session',
+  slot: 'berth.slot',
+  profile: 'berth.profile',
+  limits: 'berth.limits',
+  created: 'berth.created',
+  expires: 'berth.expires',
+} as const;
+
+const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
+const ignoreNotFound = (err: unknown) => {
+  if (!isNotFound(err)) throw err;
+};
+
+/** Sandboxes as containers on the host engine: the only code that talks to Docker. */
+export class DockerDriver implements SandboxDriver {
+  private readonly disks: SessionDisks;
+  private readonly listeners: ((event: DriverEvent) => void)[] = [];
+  private events: NodeJS.ReadableStream | null = null;
+  private closed = false;
+
+  constructor(private readonly o: DockerDriverOptions) {
+    this.disks = new SessionDisks(o.disksDir);
+  }
+
+  containerName(sessionId: string): string {
+    return `berth-${this.o.agentId}-${sessionId}`;
+  }
+
+  networkName(sessionId: string): string {
+    return `berth-${this.o.agentId}-${sessionId}`;
+  }
+
+  async create(spec: SandboxSpec): Promise<void> {
+    const id = spec.identity;
+    const labels = this.labels(spec);
+    const home = await this.disks.create(spec.sessionId, spec.limits.diskMiB, this.o.hostUidBase + id.learnerUid, labels);
+    await this.o.docker.createNetwork({
+      Name: this.networkName(spec.sessionId),
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: labels,
+      Options: {
+        'com.docker.network.bridge.name': id.bridgeName,
+        'com.docker.network.bridge.enable_icc': 'false',
+      },
+      IPAM: { Driver: 'default', Config: [{ Subnet: id.subnet, Gateway: id.gateway }] },
+    });
+    const container = await this.o.docker.createContainer({
+      name: this.containerName(spec.sessionId),
+      Image: this.o.image,
+      Hostname: 'sandbox',
+      Labels: labels,
+      Env: [
+        `BERTH_UID=${id.learnerUid}`,
+        `BERTH_SUBUID_START=${id.subuidStart}`,
+        `BERTH_SUBUID_COUNT=${id.subuidCount}`,
+        `BERTH_MIRROR=${this.o.mirror}`,
+        'DOCKERD_ROOTLESS_ROOTLESSKIT_SLIRP4NETNS_SANDBOX=false',
+      ],
+      HostConfig: {
+        // The least that lets a rootless Docker daemon run inside (see ARCHITECTURE.md).
+        CapAdd: ['SYS_ADMIN'],
+        Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
+        SecurityOpt: ['systempaths=unconfined', `seccomp=${this.o.seccompProfile}`],
+        Memory: spec.limits.memoryMiB * 1024 * 1024,
+        MemorySwap: spec.limits.memoryMiB * 1024 * 1024,
+        NanoCpus: Math.round(spec.limits.cpus * 1e9),
+        PidsLimit: spec.limits.pids,
+        OomScoreAdj: 500,
+        Tmpfs: {
+          '/tmp': `rw,nosuid,nodev,size=${spec.limits.tmpMiB}m,mode=1777`,
+          '/run': 'rw,nosuid,nodev,size=64m,mode=755',
+        },
+        ShmSize: 64 * 1024 * 1024,
+        Binds: [`${home}:${LEARNER_HOME}`],
+        NetworkMode: this.networkName(spec.sessionId),
+        RestartPolicy: { Name: 'no' },
+        // The inner daemon logs to stdout: keep what the host stores small.
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+      },
+    });
+    await this.startAndWait(container);
+  }
+
+  async start(spec: SandboxSpec): Promise<void> {
+    await this.startAndWait(this.o.docker.getContainer(this.containerName(spec.sessionId)));
+  }
+
+  async stop(sessionId: string): Promise<void> {
+    await this.o.docker
+      .getContainer(this.containerName(sessionId))
+      .stop({ t: 5 })
+      .catch((err: { statusCode?: number }) => {
+        if (err.statusCode !== 304) ignoreNotFound(err);
+      });
+  }
+
+  async destroy(sessionId: string): Promise<void> {
+    await this.o.docker.getContainer(this.containerName(sessionId)).remove({ force: true, v: true }).catch(ignoreNotFound);
+    await this.o.docker.getNetwork(this.networkName(sessionId)).remove().catch(ignoreNotFound);
+    await this.disks.remove(sessionId);
+  }
+
+  async discover(): Promise<DiscoveredSandbox[]> {
+    const containers = await this.o.docker.listContainers({ all: true, filters: { label: [`${label.agent}=${this.o.agentId}`] } });
+    const found: DiscoveredSandbox[] = [];
+    for (const c of containers) {
+      const l = c.Labels;
+      const limits = SandboxLimits.safeParse(JSON.parse(l[label.limits] ?? 'null'));
+      const sessionId = l[label.session];
+      if (!sessionId || !limits.success) continue;
+      const running = c.State === 'running' && (await this.hasReported(c.Id, READY_LINE));
+      found.push({
+        sessionId,
+        slot: Number(l[label.slot]),
+        profile: l[label.profile] ?? 'default',
+        limits: limits.data,
+        createdAt: new Date(l[label.created] ?? 0),
+        expiresAt: new Date(l[label.expires] ?? 0),
+        running,
+      });
+    }
+    return found;
+  }
+
+  async sweep(keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    const mine = { label: [`${label.agent}=${this.o.agentId}`] };
+    for (const c of await this.o.docker.listContainers({ all: true, filters: mine })) {
+      const sessionId = c.Labels[label.session];
+      if (sessionId && keep.has(sessionId)) continue;
+      await this.o.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreNotFound);
+      removed.push(`container ${c.Names[0] ?? c.Id}`);
+    }
+    for (const n of await this.o.docker.listNetworks({ filters: mine })) {
+      const sessionId = n.Labels?.[label.session];
+      if (sessionId && keep.has(sessionId)) continue;
+      await this.o.docker.getNetwork(n.Id).remove().catch(ignoreNotFound);
+      removed.push(`network ${n.Name}`);
+    }
+    for (const sessionId of await this.disks.list()) {
+      if (keep.has(sessionId)) continue;
+      await this.disks.remove(sessionId);
+      removed.push(`disk ${sessionId}`);
+    }
+    return removed;
+  }
+
+  async openShell(sessionId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<ExecPty> {
+    const exec = await this.o.docker.getContainer(this.containerName(sessionId)).exec({
+      Cmd: ['bash', '-l'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      User: `${identity.learnerUid}:${identity.learnerUid}`,
+      WorkingDir: LEARNER_HOME,
+      Env: this.learnerEnv(identity),
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    const pty = new ExecPty(exec, stream);
+    await pty.resize(size.cols, size.rows).catch(() => undefined);
+    return pty;
+  }
+
+  async run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number): Promise<RunResult> {
+    const exec = await this.o.docker.getContainer(this.containerName(sessionId)).exec({
+      Cmd: argv,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      User: `${identity.learnerUid}:${identity.learnerUid}`,
+      WorkingDir: LEARNER_HOME,
+      Env: this.learnerEnv(identity),
+    });
+    const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    out.on('data', (c: Buffer) => stdout.push(c));
+    err.on('data', (c: Buffer) => stderr.push(c));
+    this.o.docker.modem.demuxStream(stream, out, err);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void exec.inspect().then((i) => i.Pid > 0 && process.kill(i.Pid, 'SIGKILL')).catch(() => undefined);
+      stream.destroy();
+    }, timeoutMs);
+    await new Promise<void>((resolve) => {
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+      stream.once('error', () => resolve());
+    });
+    clearTimeout(timer);
+    let exitCode = -1;
+    for (let i = 0; i < 40; i++) {
+      const info = await exec.inspect().catch(() => null);
+      if (!info || !info.Running) {
+        exitCode = info?.ExitCode ?? -1;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return {
+      exitCode: timedOut ? 124 : exitCode,
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
+    };
+  }
+
+  watch(listener: (event: DriverEvent) => void): void {
+    this.listeners.push(listener);
+    if (this.listeners.length === 1) void this.followEvents(false);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    (this.events as unknown as { destroy?: () => void } | null)?.destroy?.();
+  }
+
+  private emit(event: DriverEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  /** Follows the engine's container events; when the engine goes away, waits for it to come back. */
+  private async followEvents(reconnecting: boolean): Promise<void> {
+    while (!this.closed) {
+      try {
+        const stream = (await this.o.docker.getEvents({
+          filters: { type: ['container'], event: ['die'], label: [`${label.agent}=${this.o.agentId}`] },
+        })) as NodeJS.ReadableStream;
+        this.events = stream;
+        if (reconnecting) this.emit({ kind: 'engine-back' });
+        reconnecting = false;
+        await this.readEvents(stream);
+        if (this.closed) return;
+        this.emit({ kind: 'engine-lost', message: 'the engine event stream ended' });
+      } catch (err) {
+        if (!reconnecting) this.emit({ kind: 'engine-lost', message: (err as Error).message });
+      }
+      reconnecting = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  private readEvents(stream: NodeJS.ReadableStream): Promise<void> {
+    return new Promise((resolve) => {
+      let buffered = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          if (line.trim()) void this.onEngineEvent(line);
+        }
+      });
+      stream.once('end', () => resolve());
+      stream.once('close', () => resolve());
+      stream.once('error', () => resolve());
+    });
+  }
+
+  private async onEngineEvent(line: string): Promise<void> {
+    let event: { status?: string; id?: string; Actor?: { Attributes?: Record<string, string> } };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      return;
+    }
+    const attrs = event.Actor?.Attributes ?? {};
+    const sessionId = attrs[label.session];
+    if (event.status !== 'die' || !sessionId || !event.id) return;
+    const info = await this.o.docker.getContainer(event.id).inspect().catch(() => null);
+    this.emit({
+      kind: 'exited',
+      sessionId,
+      exitCode: Number(attrs.exitCode ?? info?.State.ExitCode ?? -1),
+      oomKilled: info?.State.OOMKilled ?? false,
+    });
+  }
+
+  private labels(spec: SandboxSpec): Record<string, string> {
+    return {
+      [label.agent]: this.o.agentId,
+      [label.session]: spec.sessionId,
+      [label.slot]: String(spec.identity.slot),
+      [label.profile]: spec.profile,
+      [label.limits]: JSON.stringify(spec.limits),
+      [label.created]: spec.createdAt.toISOString(),
+      [label.expires]: spec.expiresAt.toISOString(),
+    };
+  }
+
+  private learnerEnv(identity: SlotIdentity): string[] {
+    return [
+      `HOME=${LEARNER_HOME}`,
+      'USER=learner',
+      'LOGNAME=learner',
+      'SHELL=/bin/bash',
+      'TERM=xterm-256color',
+      'LANG=C.UTF-8',
+      `XDG_RUNTIME_DIR=/run/user/${identity.learnerUid}`,
+      `DOCKER_HOST=unix:///run/user/${identity.learnerUid}/docker.sock`,
+    ];
+  }
+
+  /** Attaches before starting, so only this start's lines count, then waits for the ready line. */
+  private async startAndWait(container: Docker.Container): Promise<void> {
+    const stream = (await container.attach({ stream: true, stdout: true, stderr: true, logs: false })) as unknown as Duplex;
+    let seen = '';
+    const outcome = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the inner Docker daemon was not ready within ${this.o.readyTimeoutMs / 1000} s`)),
+        this.o.readyTimeoutMs,
+      );
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      stream.on('data', (chunk: Buffer) => {
+        seen = (seen + chunk.toString('utf8')).slice(-8192);
+        if (seen.includes(READY_LINE)) done();
+        const failed = seen.indexOf(FAILED_PREFIX);
+        if (failed >= 0) done(new Error(seen.slice(failed + FAILED_PREFIX.length).split('\n')[0]?.trim() || 'unknown'));
+      });
+      stream.once('end', () => done(new Error(`the sandbox exited while starting: ${lastLines(seen)}`)));
+    });
+    try {
+      await container.start();
+      await outcome;
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  private async hasReported(containerId: string, text: string): Promise<boolean> {
+    const logs = (await this.o.docker
+      .getContainer(containerId)
+      .logs({ stdout: true, stderr: true, tail: 200 })
+      .catch(() => Buffer.alloc(0))) as unknown as Buffer;
+    return logs.toString('utf8').includes(text);
+  }
+}
+
+function lastLines(text: string): string {
+  // Strip the stream multiplexing headers' control bytes before showing output.
+  const clean = [...text].filter((c) => c === '\n' || c >= ' ').join('');
+  return clean.trim().split('\n').slice(-3).join(' | ') || '(no output)';
+}
+
+/** Reads what the driver needs from the engine and the host at start-up. */
+export async function inspectHost(docker: Docker, opts: { usernsRemap: boolean; seccompProfilePath: string; mirrorHost: string }) {
+  const info = await docker.info();
+  const remapped = (info.SecurityOptions as string[] | undefined)?.some((o) => o.includes('name=userns')) ?? false;
+  const warnings: string[] = [];
+  let hostUidBase = 0;
+  if (remapped) {
+    const m = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir as string);
+    if (!m) throw new Error(`cannot read the remap base from the engine's root dir ${info.DockerRootDir}`);
+    hostUidBase = Number(m[1]);
+  } else if (opts.usernsRemap) {
+    throw new Error(
+      'the host Docker engine does not run with --userns-remap: run infra/setup-host.sh, or set sandbox.usernsRemap=false in the agent config to run without it (not recommended)',
+    );
+  } else {
+    warnings.push(
+      'user-namespace remapping is OFF: the sandbox entrypoint runs as host root (the learner and inner containers still do not). Enable it with infra/setup-host.sh.',
+    );
+  }
+  const seccompProfile = await readFile(opts.seccompProfilePath, 'utf8').catch(() => {
+    throw new Error(`the sandbox seccomp profile ${opts.seccompProfilePath} is missing: run infra/setup-host.sh`);
+  });
+  JSON.parse(seccompProfile);
+  let mirrorHost = opts.mirrorHost;
+  if (mirrorHost === 'auto') {
+    const bridge = await docker.getNetwork('bridge').inspect();
+    const gateway = bridge.IPAM?.Config?.[0]?.Gateway;
+    if (!gateway) throw new Error('cannot find the docker0 gateway address for the registry mirror');
+    mirrorHost = gateway;
+  }
+  return { hostUidBase, seccompProfile, mirrorHost, warnings, engineVersion: info.ServerVersion as string };
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env -S npx tsx
+import { freemem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pino from 'pino';
+import { loadAgentConfig, type AgentConfig } from './config';
+import { DockerDriver, inspectHost } from './docker/docker-driver';
+import { SessionManager } from './sandbox/manager';
+import { ProfileStore } from './sandbox/profiles';
+import { startStandaloneServer } from './transport/standalone-server';
+import { dialControlPlane } from './transport/dial-out';
+
+/** Memory the kernel could give a new sandbox (MemAvailable), falling back to free memory. */
+export function availableMemoryBytes(): number {
+  try {
+    const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return freemem();
+}
+
+export async function startAgent(config: AgentConfig) {
+  const log = pino({ level: config.logLevel, base: { service: 'agent', agentId: config.agentId } });
+  const docker = new Docker({ socketPath: config.dockerSocket });
+  const hostFacts = await inspectHost(docker, {
+    usernsRemap: config.sandbox.usernsRemap,
+    seccompProfilePath: config.sandbox.seccompProfile,
+    mirrorHost: config.sandbox.mirror.host,
+  });
+  for (const warning of hostFacts.warnings) log.warn(warning);
+  const driver = new DockerDriver({
+    agentId: config.agentId,
+    docker,
+    image: config.sandbox.image,
+    seccompProfile: hostFacts.seccompProfile,
+    mirror: `${hostFacts.mirrorHost}:${config.sandbox.mirror.port}`,
+    hostUidBase: hostFacts.hostUidBase,
+    disksDir: join(config.stateDir, config.agentId, 'sessions'),
+    readyTimeoutMs: config.sandbox.readyTimeoutSeconds * 1000,
+    log,
+  });
+  const manager = new SessionManager({
+    agentId: config.agentId,
+    driver,
+    profiles: ProfileStore.load(config.profilesDir),
+    maxLimits: config.maxLimits,
+    slots: config.slots,
+    network: config.network,
+    flow: config.terminal,
+    reserveMemoryBytes: config.reserveMemoryMiB * 1024 * 1024,
+    hostUidBase: hostFacts.hostUidBase,
+    freeMemoryBytes: availableMemoryBytes,
+    log,
+  });
+  const { adopted, removed } = await manager.reconcile();
+  log.info({ adopted, removed, engine: hostFacts.engineVersion, mirror: hostFacts.mirrorHost }, 'reconciled with the engine');
+  const ticker = setInterval(() => manager.tick(), 1000);
+
+  const server = config.listen
+    ? await startStandaloneServer({ ...config.listen, token: config.token, manager, log, health: () => ({
+        status: 'ok',
+        agentId: config.agentId,
+        capacity: manager.capacity(),
+        warnings: hostFacts.warnings,
+        engine: hostFacts.engineVersion,
+      }) })
+    : null;
+  if (server) log.info({ url: `http://${config.listen?.host}:${server.port}` }, 'stand-alone API listening');
+  const link = config.control
+    ? dialControlPlane({ url: config.control.url, agentId: config.agentId, token: config.token, manager, warnings: () => hostFacts.warnings, log })
+    : null;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down; sandboxes keep running and are adopted at the next start');
+    manager.drain();
+    clearInterval(ticker);
+    link?.close();
+    await server?.close();
+    await driver.close();
+  };
+  return { manager, driver, server, shutdown, log };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let config: AgentConfig;
+  try {
+    config = loadAgentConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  startAgent(config).then(
+    (agent) => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => void agent.shutdown(signal).then(() => process.exit(0)));
+      }
+    },
+    (err: Error) => {
+      console.error(`berth agent: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}
