@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { DiscoveredSandbox, DriverEvent, RunResult, SandboxDriver, SandboxSpec } from '../sandbox/driver';
 import type { SlotIdentity } from '../sandbox/slots';
 import { ExecPty } from './exec-pty';
+import { host } from './host-exec';
 import { SessionDisks } from './session-disk';
 
 export const READY_LINE = 'berth-sandbox: ready';
@@ -92,7 +93,10 @@ export class DockerDriver implements SandboxDriver {
         // The least that lets a rootless Docker daemon run inside (see ARCHITECTURE.md).
         CapAdd: ['SYS_ADMIN'],
         Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
-        SecurityOpt: ['systempaths=unconfined', `seccomp=${this.o.seccompProfile}`],
+        SecurityOpt: [`seccomp=${this.o.seccompProfile}`],
+        // = --security-opt systempaths=unconfined: inner containers must mount their own /proc.
+        MaskedPaths: [],
+        ReadonlyPaths: [],
         Memory: spec.limits.memoryMiB * 1024 * 1024,
         MemorySwap: spec.limits.memoryMiB * 1024 * 1024,
         NanoCpus: Math.round(spec.limits.cpus * 1e9),
@@ -376,6 +380,12 @@ export class DockerDriver implements SandboxDriver {
   }
 }
 
+/** The IPv4 address of a host interface, also when it is down (os.networkInterfaces skips those). */
+async function interfaceAddress(ifname: string): Promise<string | undefined> {
+  const out = await host('ip', ['-4', '-o', 'addr', 'show', 'dev', ifname]).catch(() => '');
+  return /inet (\d+\.\d+\.\d+\.\d+)\//.exec(out)?.[1];
+}
+
 function lastLines(text: string): string {
   // Strip the stream multiplexing headers' control bytes before showing output.
   const clean = [...text].filter((c) => c === '\n' || c >= ' ').join('');
@@ -408,7 +418,9 @@ export async function inspectHost(docker: Docker, opts: { usernsRemap: boolean; 
   let mirrorHost = opts.mirrorHost;
   if (mirrorHost === 'auto') {
     const bridge = await docker.getNetwork('bridge').inspect();
-    const gateway = bridge.IPAM?.Config?.[0]?.Gateway;
+    // The default bridge often lists no gateway: then read docker0's own address.
+    const ifname = bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
+    const gateway = bridge.IPAM?.Config?.[0]?.Gateway ?? (await interfaceAddress(ifname));
     if (!gateway) throw new Error('cannot find the docker0 gateway address for the registry mirror');
     mirrorHost = gateway;
   }
