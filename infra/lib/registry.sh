@@ -5,10 +5,14 @@
 #   mirror <docker0 addr>:5000  read-only; sandboxes' inner daemons pull from it
 
 BERTH_REGISTRY_DIR="$BERTH_STATE_DIR/registry"
+# With internet access: the mirror becomes a pull-through cache of this URL
+# (e.g. https://registry-1.docker.io), with its own storage.
+BERTH_MIRROR_UPSTREAM=${BERTH_MIRROR_UPSTREAM:-}
+BERTH_PROXY_DIR="$BERTH_STATE_DIR/registry-proxy"
 BERTH_REGISTRY_USER=docker-registry
 
-registry_config() { # NAME ADDR READONLY(true|false)
-    local name=$1 addr=$2 ro=$3
+registry_config() { # NAME ADDR READONLY(true|false) STORAGE [UPSTREAM]
+    local name=$1 addr=$2 ro=$3 storage=$4 upstream=${5:-}
     cat <<YAML
 # Written by infra/setup-host.sh; edits are overwritten.
 version: 0.1
@@ -18,7 +22,7 @@ log:
     service: berth-registry-$name
 storage:
   filesystem:
-    rootdirectory: $BERTH_REGISTRY_DIR
+    rootdirectory: $storage
   cache:
     blobdescriptor: inmemory
   delete:
@@ -31,11 +35,12 @@ http:
   addr: $addr:$BERTH_REGISTRY_PORT
   headers:
     X-Content-Type-Options: [nosniff]
-# No auth: the rw instance listens on loopback only, the mirror is read-only.
-# With internet access, a pull-through cache of Docker Hub would add:
-# proxy:
-#   remoteurl: https://registry-1.docker.io
+# No auth: the rw instance listens on loopback only, the mirror is read-only
+# (or a pull-through cache, which refuses pushes).
 YAML
+    if [ -n "$upstream" ]; then
+        printf 'proxy:\n  remoteurl: %s\n' "$upstream"
+    fi
 }
 
 registry_answers() { curl -fsS --max-time 2 "http://$1:$BERTH_REGISTRY_PORT/v2/" >/dev/null 2>&1; }
@@ -55,15 +60,15 @@ stop_debian_registry() {
     command -v update-rc.d >/dev/null && update-rc.d docker-registry disable >/dev/null 2>&1 || true
 }
 
-# ensure_registry NAME ADDR READONLY: (re)start one instance when it does not
-# answer or its config changed.
+# ensure_registry NAME ADDR READONLY STORAGE [UPSTREAM]: (re)start one
+# instance when it does not answer or its config changed.
 ensure_registry() {
-    local name=$1 addr=$2 ro=$3
+    local name=$1 addr=$2 ro=$3 storage=$4 upstream=${5:-}
     local conf="$BERTH_ETC_DIR/registry/$name.yml" pidf="$BERTH_RUN_DIR/registry-$name.pid"
     local new pid changed=0 i
-    mkdir -p "$BERTH_ETC_DIR/registry" "$BERTH_RUN_DIR" "$BERTH_LOG_DIR" "$BERTH_REGISTRY_DIR"
-    chown "$BERTH_REGISTRY_USER:" "$BERTH_REGISTRY_DIR"
-    new=$(registry_config "$name" "$addr" "$ro")
+    mkdir -p "$BERTH_ETC_DIR/registry" "$BERTH_RUN_DIR" "$BERTH_LOG_DIR" "$storage"
+    chown "$BERTH_REGISTRY_USER:" "$storage"
+    new=$(registry_config "$name" "$addr" "$ro" "$storage" "$upstream")
     if [ "$(cat "$conf" 2>/dev/null)" != "$new" ]; then
         echo "$new" >"$conf"
         changed=1
@@ -92,7 +97,11 @@ ensure_registries() {
     stop_debian_registry
     mirror=$(docker0_addr)
     [ -n "$mirror" ] || die "docker0 has no IPv4 address (is dockerd running?)"
-    ensure_registry rw 127.0.0.1 false
-    ensure_registry mirror "$mirror" true
+    ensure_registry rw 127.0.0.1 false "$BERTH_REGISTRY_DIR"
+    if [ -n "$BERTH_MIRROR_UPSTREAM" ]; then
+        ensure_registry mirror "$mirror" false "$BERTH_PROXY_DIR" "$BERTH_MIRROR_UPSTREAM"
+    else
+        ensure_registry mirror "$mirror" true "$BERTH_REGISTRY_DIR"
+    fi
     echo "$mirror:$BERTH_REGISTRY_PORT" >"$BERTH_RUN_DIR/mirror"
 }
