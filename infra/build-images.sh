@@ -5,7 +5,8 @@
 # change since it was built is skipped, and so is a push the registry has.
 #
 # usage: build-images.sh [--force] [--no-push] [--smoke] [FOLDER...]
-#   --force    rebuild even when the cache key matches
+#   --force    rebuild even when the cache key matches (only the named
+#              folders when names are given, else all)
 #   --no-push  do not push to the local registry
 #   --smoke    run every image's smoke.sh (built images always run theirs)
 set -euo pipefail
@@ -16,6 +17,7 @@ set -euo pipefail
 export DOCKER_BUILDKIT=0   # the host engine is 20.10: use the classic builder
 FORCE=0 PUSH=1 SMOKE_ALL=0
 SUMMARY=()
+declare -A NAMED=()
 
 build_image() { # FOLDER HASH
     local f=$1 hash=$2 dir="$BERTH_IMAGES_DIR/$1" ref
@@ -73,7 +75,9 @@ process_image() { # FOLDER
     hash=$(compute_hash "$f")
     IMG_HASH[$f]=$hash
     ref=$(primary_ref "$f")
-    if [ $FORCE = 0 ] && [ "$(local_hash "$ref")" = "$hash" ]; then
+    local force=$FORCE
+    [ ${#NAMED[@]} -gt 0 ] && [ -z "${NAMED[$f]:-}" ] && force=0
+    if [ "$force" = 0 ] && [ "$(local_hash "$ref")" = "$hash" ]; then
         status=cached
         tag_image "$f"
         [ $SMOKE_ALL = 1 ] && smoke_image "$f" && status="cached, smoke ok"
@@ -104,7 +108,7 @@ main() {
             --smoke) SMOKE_ALL=1 ;;
             -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
             -*) die "unknown option $1" ;;
-            *) args+=("${1%/}") ;;
+            *) args+=("${1%/}"); NAMED[${1%/}]=1 ;;
         esac
         shift
     done
