@@ -62,6 +62,11 @@ export async function sh(t: TestAgent, session: string, command: string, timeout
   return t.agent.manager.runInSandbox(session, ['bash', '-lc', command], timeoutMs);
 }
 
+const ESC = String.fromCharCode(27);
+const BEL = String.fromCharCode(7);
+const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]|${ESC}\\][^${BEL}]*${BEL}|${ESC}[()][A-Z0-9]`, 'g');
+export const stripAnsi = (s: string) => s.replace(ANSI, '');
+
 /** A terminal opened and attached the way a browser would, collecting its output. */
 export async function openTerminal(t: TestAgent, session: string, viewerId = 'v1') {
   const term = await t.client.request('term:open', { sessionId: session, cols: 100, rows: 30 });
@@ -78,7 +83,8 @@ export async function openTerminal(t: TestAgent, session: string, viewerId = 'v1
     }
   });
   await t.client.request('term:attach', { sessionId: session, termId: term.termId, viewerId, fromSeq: 0 });
-  const text = () => Buffer.concat(chunks.map((c) => c.data)).toString('utf8');
+  // What a person reads: the bytes without colour and title escape sequences.
+  const text = () => stripAnsi(Buffer.concat(chunks.map((c) => c.data)).toString('utf8'));
   return {
     termId: term.termId,
     chunks,

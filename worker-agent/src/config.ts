@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { AgentId, SandboxLimits } from '@berth/protocol';
 
-const HostPort = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65_535) }).strict();
+const HostPort = z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65_535) }).strict();
 
 /** Everything the agent can be told, read once at start-up and passed down. */
 export const AgentConfig = z
