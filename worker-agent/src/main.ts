@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import pino from 'pino';
 import { loadAgentConfig, type AgentConfig } from './config';
+import { acquireInstanceLock } from './instance-lock';
 import { DockerDriver, inspectHost } from './docker/docker-driver';
 import { SessionManager } from './sandbox/manager';
 import { ProfileStore } from './sandbox/profiles';
@@ -24,6 +25,7 @@ export function availableMemoryBytes(): number {
 
 export async function startAgent(config: AgentConfig) {
   const log = pino({ level: config.logLevel, base: { service: 'agent', agentId: config.agentId } });
+  const releaseLock = acquireInstanceLock(join(config.stateDir, config.agentId), config.agentId);
   const docker = new Docker({ socketPath: config.dockerSocket });
   const hostFacts = await inspectHost(docker, {
     usernsRemap: config.sandbox.usernsRemap,
@@ -83,6 +85,7 @@ export async function startAgent(config: AgentConfig) {
     link?.close();
     await server?.close();
     await driver.close();
+    releaseLock();
   };
   return { manager, driver, server, shutdown, log };
 }

@@ -39,8 +39,11 @@ const label = {
 } as const;
 
 const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
+const isRemovalInProgress = (err: unknown) =>
+  (err as { statusCode?: number }).statusCode === 409 && /already in progress/.test(String((err as Error).message));
+/** For removals: gone already, or going, is what we wanted. */
 const ignoreNotFound = (err: unknown) => {
-  if (!isNotFound(err)) throw err;
+  if (!isNotFound(err) && !isRemovalInProgress(err)) throw err;
 };
 
 /** Sandboxes as containers on the host engine: the only code that talks to Docker. */
@@ -361,7 +364,10 @@ export class DockerDriver implements SandboxDriver {
         const failed = seen.indexOf(FAILED_PREFIX);
         if (failed >= 0) done(new Error(seen.slice(failed + FAILED_PREFIX.length).split('\n')[0]?.trim() || 'unknown'));
       });
-      stream.once('end', () => done(new Error(`the sandbox exited while starting: ${lastLines(seen)}`)));
+      stream.once('end', () => {
+        this.o.log.warn({ output: lastLines(seen, 40) }, 'a sandbox exited while starting');
+        done(new Error(`the sandbox exited while starting: ${lastLines(seen, 3)}`));
+      });
     });
     try {
       await container.start();
@@ -386,10 +392,10 @@ async function interfaceAddress(ifname: string): Promise<string | undefined> {
   return /inet (\d+\.\d+\.\d+\.\d+)\//.exec(out)?.[1];
 }
 
-function lastLines(text: string): string {
+function lastLines(text: string, count: number): string {
   // Strip the stream multiplexing headers' control bytes before showing output.
   const clean = [...text].filter((c) => c === '\n' || c >= ' ').join('');
-  return clean.trim().split('\n').slice(-3).join(' | ') || '(no output)';
+  return clean.trim().split('\n').slice(-count).join(' | ') || '(no output)';
 }
 
 /** Reads what the driver needs from the engine and the host at start-up. */
