@@ -45,7 +45,7 @@ export const AgentConfig = z
     slots: z
       .object({ first: z.number().int().min(0).max(4095), count: z.number().int().min(1).max(1024) })
       .strict()
-      .default({ first: 0, count: 16 }),
+      .default({ first: 1, count: 16 }),
     network: z
       .object({
         /** Bridge interface names are PREFIX-SLOT; infra's firewall matches PREFIX-+ (brs-+). */
