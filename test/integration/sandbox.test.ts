@@ -80,6 +80,19 @@ describe('a fresh sandbox', () => {
     expect((await sh(t, id, 'docker-compose version')).stdout).toMatch(/version v?2\./);
   });
 
+  it('publishes a low port and pings without any capability', async () => {
+    const web = await sh(
+      t,
+      id,
+      'docker run -d --name low -p 80:8080 busybox httpd -f -p 8080 -h /etc >/dev/null && ' +
+        'for i in $(seq 50); do curl -fsS -o /dev/null http://127.0.0.1/hostname && break; sleep 0.1; done; ' +
+        'curl -fsS http://127.0.0.1/hostname; docker rm -f low >/dev/null; ping -c 1 -W 2 127.0.0.1 >/dev/null && echo ping-ok',
+    );
+    expect(web.stdout).toMatch(/ping-ok/);
+    expect(web.exitCode, web.stderr).toBe(0);
+    expect((await sh(t, id, 'grep CapEff /proc/self/status')).stdout).toMatch(/CapEff:\s+0+\s*$/);
+  });
+
   it('follows a resize of the terminal', async () => {
     const term = await openTerminal(t, id, 'resize');
     await term.waitFor(/\$ $/);

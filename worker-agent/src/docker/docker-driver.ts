@@ -95,6 +95,14 @@ export class DockerDriver implements SandboxDriver {
       HostConfig: {
         // The least that lets a rootless Docker daemon run inside (see ARCHITECTURE.md).
         CapAdd: ['SYS_ADMIN'],
+        CapDrop: ['MKNOD', 'AUDIT_WRITE'],
+        // The sandbox's own network namespace: the learner may publish port 80 and ping
+        // without any capability (rootless Docker binds published ports as the learner).
+        // (ping_group_range must name gids mapped in the sandbox's user namespace: the learner's.)
+        Sysctls: {
+          'net.ipv4.ip_unprivileged_port_start': '0',
+          'net.ipv4.ping_group_range': `${id.learnerUid} ${id.learnerUid}`,
+        },
         Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
         SecurityOpt: [`seccomp=${this.o.seccompProfile}`],
         // = --security-opt systempaths=unconfined: inner containers must mount their own /proc.
