@@ -29,6 +29,7 @@ import type { ProtocolError } from './errors';
  */
 export interface AgentRequestEvents {
   'sandbox:create': (req: CreateSandboxRequest, ack: Ack<SandboxInfo>) => void;
+  'sandbox:start': (req: SessionRef, ack: Ack<SandboxInfo>) => void;
   'sandbox:reset': (req: SessionRef, ack: Ack<SandboxInfo>) => void;
   'sandbox:stop': (req: SessionRef, ack: Ack<SandboxInfo>) => void;
   'sandbox:destroy': (req: SessionRef, ack: Ack<SessionRef>) => void;

@@ -5,3 +5,4 @@ export * from './sandbox';
 export * from './terminal';
 export * from './events';
 export * from './schemas';
+export * from './browser';

@@ -17,6 +17,7 @@ const Empty = z.object({}).strict();
 /** The schema of every request an agent accepts, by event name. */
 export const agentRequestSchemas = {
   'sandbox:create': CreateSandboxRequest,
+  'sandbox:start': SessionRef,
   'sandbox:reset': SessionRef,
   'sandbox:stop': SessionRef,
   'sandbox:destroy': SessionRef,

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { Ack, ProtocolError } from './errors';
+import { EndReason, SandboxState, type SandboxInfo, type TerminalInfo } from './sandbox';
+import { MAX_INPUT_CHARS, TermId, type TermAttachResult } from './terminal';
+
+/**
+ * The browser <-> gateway protocol. A page opens ONE socket.io connection to the
+ * namespace below, bound to one learner session by a short-lived token; every
+ * message names a terminal of that session only.
+ */
+export const BROWSER_NAMESPACE = '/learner';
+
+const Cols = z.number().int().min(2).max(1000);
+const Rows = z.number().int().min(1).max(500);
+
+/** What the page sends in socket.io's `auth` when it connects. */
+export const BrowserHandshake = z
+  .object({ token: z.string().min(10).max(2048), protocolVersion: z.number().int() })
+  .strict();
+export type BrowserHandshake = z.infer<typeof BrowserHandshake>;
+
+export const BrowserTermOpen = z.object({ cols: Cols, rows: Rows }).strict();
+export const BrowserTermRef = z.object({ termId: TermId }).strict();
+export const BrowserTermAttach = z.object({ termId: TermId, fromSeq: z.number().int().nonnegative() }).strict();
+export const BrowserTermInput = z.object({ termId: TermId, data: z.string().min(1).max(MAX_INPUT_CHARS) }).strict();
+export const BrowserTermResize = z.object({ termId: TermId, cols: Cols, rows: Rows }).strict();
+export const BrowserTermAck = z.object({ termId: TermId, seq: z.number().int().nonnegative() }).strict();
+const Empty = z.object({}).strict();
+
+/** The schema of every message a browser may send, by event name. */
+export const browserRequestSchemas = {
+  'session:info': Empty,
+  'session:reset': Empty,
+  'term:open': BrowserTermOpen,
+  'term:attach': BrowserTermAttach,
+  'term:close': BrowserTermRef,
+  'term:input': BrowserTermInput,
+  'term:resize': BrowserTermResize,
+  'term:ack': BrowserTermAck,
+} as const;
+export type BrowserRequestName = keyof typeof browserRequestSchemas;
+export const browserFireAndForget: ReadonlySet<BrowserRequestName> = new Set(['term:input', 'term:resize', 'term:ack']);
+
+/** The public view of a session that a page shows. */
+export const LearnerSessionView = z
+  .object({
+    sessionId: z.string(),
+    lessonId: z.string(),
+    state: SandboxState.or(z.literal('interrupted')),
+    reason: EndReason.optional(),
+    expiresAt: z.string(),
+    idleExpiresAt: z.string().optional(),
+    terminals: z.array(z.object({ termId: TermId, cols: z.number(), rows: z.number(), endSeq: z.number(), exitCode: z.number().nullable() })),
+  })
+  .strict();
+export type LearnerSessionView = z.infer<typeof LearnerSessionView>;
+
+export interface BrowserRequestEvents {
+  'session:info': (req: Record<string, never>, ack: Ack<LearnerSessionView>) => void;
+  'session:reset': (req: Record<string, never>, ack: Ack<LearnerSessionView>) => void;
+  'term:open': (req: z.infer<typeof BrowserTermOpen>, ack: Ack<TerminalInfo>) => void;
+  'term:attach': (req: z.infer<typeof BrowserTermAttach>, ack: Ack<TermAttachResult>) => void;
+  'term:close': (req: z.infer<typeof BrowserTermRef>, ack: Ack<z.infer<typeof BrowserTermRef>>) => void;
+  'term:input': (msg: z.infer<typeof BrowserTermInput>) => void;
+  'term:resize': (msg: z.infer<typeof BrowserTermResize>) => void;
+  'term:ack': (msg: z.infer<typeof BrowserTermAck>) => void;
+}
+
+export interface BrowserNotifyEvents {
+  'session:state': (view: LearnerSessionView) => void;
+  'session:warning': (w: { kind: 'lifetime' | 'idle'; endsAt: string; secondsLeft: number }) => void;
+  'term:data': (d: { termId: string; seq: number; data: ArrayBuffer | Uint8Array }) => void;
+  'term:exit': (e: { termId: string; exitCode: number }) => void;
+  'protocol:error': (err: ProtocolError & { event: string }) => void;
+}
+
+/** Keeps the SandboxInfo -> view mapping in one place (the gateway uses it). */
+export function toLearnerView(info: SandboxInfo, lessonId: string): LearnerSessionView {
+  const view: LearnerSessionView = {
+    sessionId: info.sessionId,
+    lessonId,
+    state: info.state,
+    expiresAt: info.expiresAt,
+    idleExpiresAt: info.idleExpiresAt,
+    terminals: info.terminals,
+  };
+  if (info.reason) view.reason = info.reason;
+  return view;
+}
+
+/** POST /api/sessions: start (or find) the visitor's session for a lesson. */
+export const StartSessionRequest = z.object({ lessonId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) }).strict();
+export type StartSessionRequest = z.infer<typeof StartSessionRequest>;
+
+/**
+ * The answer to POST /api/sessions and POST /api/sessions/:id/token: the session
+ * and a token (valid a few minutes) for the socket's handshake.
+ */
+export const SessionGrant = z
+  .object({ session: LearnerSessionView, token: z.string(), tokenExpiresAt: z.string() })
+  .strict();
+export type SessionGrant = z.infer<typeof SessionGrant>;
+
+/** Every error answer of the HTTP API has this shape (status 4xx/5xx). */
+export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }).strict() }).strict();
+export type ApiError = z.infer<typeof ApiError>;
