@@ -55,13 +55,15 @@ check_no_overlap() {
     while read -r other; do warn "$file: '$other' overlaps the remap range"; done
 }
 
+# live-restore: learners' sandboxes keep running while the host engine restarts
+# (an upgrade, a crash); the agent re-reads the engine when it answers again.
 ensure_daemon_json() {
     local want
     mkdir -p /etc/docker
     if [ -s "$BERTH_DAEMON_JSON" ]; then
-        want=$(jq --arg r "$BERTH_REMAP_USER:$BERTH_REMAP_USER" '. + {"userns-remap": $r}' "$BERTH_DAEMON_JSON")
+        want=$(jq --arg r "$BERTH_REMAP_USER:$BERTH_REMAP_USER" '. + {"userns-remap": $r, "live-restore": true}' "$BERTH_DAEMON_JSON")
     else
-        want=$(jq -n --arg r "$BERTH_REMAP_USER:$BERTH_REMAP_USER" '{"userns-remap": $r}')
+        want=$(jq -n --arg r "$BERTH_REMAP_USER:$BERTH_REMAP_USER" '{"userns-remap": $r, "live-restore": true}')
     fi
     if [ "$(cat "$BERTH_DAEMON_JSON" 2>/dev/null)" = "$want" ]; then
         outcome "unchanged"

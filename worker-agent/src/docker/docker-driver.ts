@@ -377,6 +377,8 @@ export class DockerDriver implements SandboxDriver {
         done(new Error(`the sandbox exited while starting: ${lastLines(seen, 3)}`));
       });
     });
+    // A start that throws must not leave the ready-wait's rejection unhandled.
+    outcome.catch(() => undefined);
     try {
       await container.start();
       await outcome;
