@@ -9,6 +9,7 @@ export const ErrorCode = z.enum([
   'busy', // no capacity left: try again later
   'conflict', // the request does not fit the current state
   'limit', // a per-session limit was reached (terminals, input size)
+  'rate_limited', // too many requests from one visitor or address: try later
   'failed', // the operation ran and failed (sandbox did not start, ...)
   'internal', // a bug: logged with details on the agent
 ]);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { CreateSandboxRequest, SessionRef } from './sandbox';
+import { AgentHello, Capacity, CreateSandboxRequest, SandboxStateEvent, SandboxWarning, SessionRef } from './sandbox';
+import { ProtocolError } from './errors';
 import {
+  TermData,
+  TermExit,
   TermAck,
   TermAttachRequest,
   TermDetachRequest,
@@ -9,7 +12,7 @@ import {
   TermRef,
   TermResize,
 } from './terminal';
-import type { AgentRequestEvents } from './events';
+import type { AgentNotifyEvents, AgentRequestEvents } from './events';
 import { PROTOCOL_VERSION } from './version';
 
 const Empty = z.object({}).strict();
@@ -51,3 +54,15 @@ export function checkProtocolVersion(version: unknown): string | null {
     ? null
     : `protocol version mismatch: this side speaks ${PROTOCOL_VERSION}, the peer ${String(version)}`;
 }
+
+/** The schema of every event an agent sends, by name: the gateway validates them too. */
+export const agentNotifySchemas = {
+  'agent:hello': AgentHello,
+  'agent:capacity': Capacity,
+  'sandbox:state': SandboxStateEvent,
+  'sandbox:warning': SandboxWarning,
+  'term:data': TermData,
+  'term:exit': TermExit,
+  'protocol:error': ProtocolError.extend({ event: z.string() }),
+} satisfies Record<keyof AgentNotifyEvents, z.ZodType>;
+export type AgentNotifyName = keyof typeof agentNotifySchemas;

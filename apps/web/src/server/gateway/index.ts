@@ -1,0 +1,87 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { AGENT_NAMESPACE, BROWSER_NAMESPACE } from '@berth/protocol';
+import type { Logger } from 'pino';
+import { Tokens } from '../auth/tokens';
+import type { WebConfig } from '../config';
+import { createApi } from '../http/api';
+import { SessionService } from '../sessions/service';
+import type { SessionStore } from '../sessions/store';
+import { AgentHub } from './agent-hub';
+import { LearnerHub } from './learner-hub';
+
+export const MAX_MESSAGE_BYTES = 1_000_000;
+
+/**
+ * The gateway: socket.io on the web server's port, with agents on /agent and
+ * pages on /learner, the session service between them, and the live HTTP API.
+ */
+export async function createGateway(opts: {
+  config: WebConfig;
+  http: HttpServer;
+  origins: ReadonlySet<string>;
+  store: SessionStore;
+  lessonIds: ReadonlySet<string>;
+  version: string;
+  log: Logger;
+}) {
+  const { config, log } = opts;
+  const io = new Server(opts.http, {
+    serveClient: false,
+    transports: ['websocket'],
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // Browsers must come from an allowed Origin; agents (Node) send none and
+    // authenticate with their token in their namespace.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(origin && !opts.origins.has(origin) ? 'origin not allowed' : null, !origin || opts.origins.has(origin));
+    },
+  });
+  if (config.redisUrl) {
+    const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
+    const pub = createClient({ url: config.redisUrl });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    log.info('socket.io uses the Redis adapter (several gateways)');
+  }
+  const tokens = new Tokens(config.secret, config.tokenMinutes);
+  let learners: LearnerHub | null = null;
+  const agents: AgentHub = new AgentHub(
+    io.of(AGENT_NAMESPACE) as never,
+    config.agentToken,
+    {
+      hello: (agentId, hello) => void sessions.onHello(agentId, hello).catch((err) => log.error({ err }, 'agent hello failed')),
+      state: (agentId, event) => void sessions.onState(agentId, event).catch((err) => log.error({ err }, 'state update failed')),
+      warning: (_agentId, event) =>
+        learners?.toSession(event.sessionId, 'session:warning', { kind: event.kind, endsAt: event.endsAt, secondsLeft: event.secondsLeft }),
+      termData: (_agentId, event) =>
+        learners?.toViewer(event.viewerId, 'term:data', { termId: event.termId, seq: event.seq, data: event.data }),
+      termExit: (_agentId, event) => learners?.toSession(event.sessionId, 'term:exit', { termId: event.termId, exitCode: event.exitCode }),
+      lost: (agentId) => void sessions.onAgentLost(agentId).catch((err) => log.error({ err }, 'marking sessions interrupted failed')),
+    },
+    log,
+  );
+  const sessions: SessionService = new SessionService({
+    store: opts.store,
+    agents,
+    tokens,
+    lessonIds: opts.lessonIds,
+    limits: { perVisitorPerHour: config.rateLimits.sessionsPerVisitorPerHour, perAddressPerHour: config.rateLimits.sessionsPerAddressPerHour },
+    sandboxMemoryBytes: 1536 * 1024 * 1024,
+    push: (sessionId, event, payload) => learners?.toSession(sessionId, event, payload),
+    log,
+  });
+  learners = new LearnerHub(io.of(BROWSER_NAMESPACE) as never, { origins: opts.origins, tokens, store: opts.store, agents, sessions, log });
+  const api = createApi({
+    origins: opts.origins,
+    tokens,
+    sessions,
+    agents,
+    store: opts.store,
+    secureCookies: [...opts.origins].every((o) => o.startsWith('https:')),
+    version: opts.version,
+    log,
+  });
+  return { io, api, agents, sessions, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+}

@@ -1,0 +1,181 @@
+import { parseCookie as parseCookies } from 'cookie';
+import type { Namespace, Socket } from 'socket.io';
+import {
+  BerthError,
+  BrowserHandshake,
+  browserFireAndForget,
+  browserRequestSchemas,
+  checkProtocolVersion,
+  toProtocolError,
+  type BrowserNotifyEvents,
+  type BrowserRequestEvents,
+  type BrowserRequestName,
+  type Result,
+} from '@berth/protocol';
+import type { Logger } from 'pino';
+import { VISITOR_COOKIE, type Tokens } from '../auth/tokens';
+import type { SessionService } from '../sessions/service';
+import type { SessionStore } from '../sessions/store';
+import type { AgentHub } from './agent-hub';
+
+interface LearnerData {
+  sessionId: string;
+  visitorId: string;
+  agentId: string;
+  /** Terminals this page is attached to (detached when it goes away). */
+  attached: Set<string>;
+  /** Simple flood guard: messages in the current second. */
+  window: { start: number; count: number };
+}
+
+type LearnerNamespace = Namespace<BrowserRequestEvents, BrowserNotifyEvents, Record<string, never>, LearnerData>;
+type LearnerSocket = Socket<BrowserRequestEvents, BrowserNotifyEvents, Record<string, never>, LearnerData>;
+
+export const MAX_MESSAGES_PER_SECOND = 400;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/**
+ * Browsers connect here (namespace /learner): allowed Origin, a valid token bound
+ * to one session and to the visitor cookie the browser sends. Every message is
+ * validated and only ever reaches that session's sandbox; the page is the viewer
+ * (its socket id), so acknowledgements carry flow control end to end.
+ */
+export class LearnerHub {
+  constructor(
+    private readonly nsp: LearnerNamespace,
+    private readonly deps: {
+      origins: ReadonlySet<string>;
+      tokens: Tokens;
+      store: SessionStore;
+      agents: AgentHub;
+      sessions: SessionService;
+      log: Logger;
+    },
+  ) {
+    nsp.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (err: BerthError) => next(Object.assign(new Error(err.message), { data: { code: err.code ?? 'unauthorized' } })),
+      );
+    });
+    nsp.on('connection', (socket) => this.serve(socket));
+  }
+
+  /** Output of a terminal for one page. */
+  toViewer(viewerId: string, event: 'term:data', payload: Parameters<BrowserNotifyEvents['term:data']>[0]): void {
+    this.nsp.to(viewerId).emit(event, payload);
+  }
+
+  /** An event for every page of a session. */
+  toSession(sessionId: string, event: keyof BrowserNotifyEvents, payload: unknown): void {
+    (this.nsp.to(sessionRoom(sessionId)).emit as (e: string, p: unknown) => void)(event, payload);
+  }
+
+  private async authenticate(socket: LearnerSocket): Promise<void> {
+    const origin = socket.handshake.headers.origin;
+    if (!origin || !this.deps.origins.has(origin)) throw new BerthError('unauthorized', 'this origin may not connect');
+    const auth = BrowserHandshake.safeParse(socket.handshake.auth);
+    if (!auth.success) throw new BerthError('unauthorized', 'a session token is required');
+    const mismatch = checkProtocolVersion(auth.data.protocolVersion);
+    if (mismatch) throw new BerthError('version_mismatch', mismatch);
+    let claims: { sessionId: string; visitorId: string };
+    try {
+      claims = await this.deps.tokens.verifySessionToken(auth.data.token);
+    } catch (err) {
+      const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw new BerthError('unauthorized', expired ? 'token expired' : 'invalid token');
+    }
+    // The token must be used by the visitor it was made for (a leaked token is not enough).
+    const cookie = parseCookies(socket.handshake.headers.cookie ?? '')[VISITOR_COOKIE];
+    const visitorId = await this.deps.tokens.visitorFrom(cookie);
+    if (visitorId !== claims.visitorId) throw new BerthError('unauthorized', 'this token belongs to another visitor');
+    const record = await this.deps.store.get(claims.sessionId);
+    if (!record || record.visitorId !== visitorId) throw new BerthError('unauthorized', 'no such session');
+    socket.data = {
+      sessionId: record.id,
+      visitorId,
+      agentId: record.agentId,
+      attached: new Set(),
+      window: { start: Date.now(), count: 0 },
+    };
+  }
+
+  private serve(socket: LearnerSocket): void {
+    const { sessionId, agentId } = socket.data;
+    void socket.join(sessionRoom(sessionId));
+    const viewerId = socket.id;
+    const handlers: { [N in BrowserRequestName]: (req: never) => unknown } = {
+      'session:info': () => this.deps.sessions.view(sessionId),
+      'session:reset': () => this.deps.sessions.reset(sessionId),
+      'term:open': (req: { cols: number; rows: number }) =>
+        this.deps.agents.request(agentId, 'term:open', { sessionId, cols: req.cols, rows: req.rows }),
+      'term:attach': async (req: { termId: string; fromSeq: number }) => {
+        const result = await this.deps.agents.request(agentId, 'term:attach', {
+          sessionId,
+          termId: req.termId,
+          viewerId,
+          fromSeq: req.fromSeq,
+          mode: 'interactive',
+        });
+        socket.data.attached.add(req.termId);
+        return result;
+      },
+      'term:close': async (req: { termId: string }) => {
+        socket.data.attached.delete(req.termId);
+        await this.deps.agents.request(agentId, 'term:close', { sessionId, termId: req.termId });
+        return req;
+      },
+      'term:input': (req: { termId: string; data: string }) => this.deps.agents.send(agentId, 'term:input', { sessionId, ...req }),
+      'term:resize': (req: { termId: string; cols: number; rows: number }) =>
+        this.deps.agents.send(agentId, 'term:resize', { sessionId, ...req }),
+      'term:ack': (req: { termId: string; seq: number }) => this.deps.agents.send(agentId, 'term:ack', { sessionId, viewerId, ...req }),
+    };
+    for (const name of Object.keys(browserRequestSchemas) as BrowserRequestName[]) {
+      socket.on(name as never, ((payload: unknown, ack: unknown) => {
+        void this.handle(socket, name, payload, typeof ack === 'function' ? (ack as (r: Result<unknown>) => void) : undefined, handlers[name]);
+      }) as never);
+    }
+    socket.on('disconnect', () => {
+      for (const termId of socket.data.attached) {
+        void this.deps.agents.request(agentId, 'term:detach', { sessionId, termId, viewerId }, 5_000).catch(() => undefined);
+      }
+    });
+  }
+
+  private async handle(
+    socket: LearnerSocket,
+    name: BrowserRequestName,
+    payload: unknown,
+    ack: ((r: Result<unknown>) => void) | undefined,
+    handler: (req: never) => unknown,
+  ): Promise<void> {
+    const reply = (result: Result<unknown>) => {
+      if (ack) ack(result);
+      else if (!result.ok) socket.emit('protocol:error', { ...result.error, event: name });
+    };
+    const now = Date.now();
+    const w = socket.data.window;
+    if (now - w.start >= 1000) Object.assign(w, { start: now, count: 0 });
+    if (++w.count > MAX_MESSAGES_PER_SECOND) {
+      if (w.count === MAX_MESSAGES_PER_SECOND + 1) reply({ ok: false, error: { code: 'limit', message: 'too many messages; slow down' } });
+      return;
+    }
+    if (!browserFireAndForget.has(name) && !ack) {
+      reply({ ok: false, error: { code: 'bad_request', message: `${name} needs an acknowledgement callback` } });
+      return;
+    }
+    const parsed = browserRequestSchemas[name].safeParse(payload);
+    if (!parsed.success) {
+      reply({ ok: false, error: { code: 'bad_request', message: `invalid ${name} message` } });
+      return;
+    }
+    try {
+      const data = await handler(parsed.data as never);
+      if (!browserFireAndForget.has(name)) reply({ ok: true, data: data ?? null });
+    } catch (err) {
+      const error = toProtocolError(err);
+      if (error.code === 'internal') this.deps.log.error({ err, event: name }, 'browser request failed');
+      reply({ ok: false, error });
+    }
+  }
+}
