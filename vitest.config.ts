@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'worker-agent/src/**/*.test.ts', 'apps/web/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'worker-agent/src/**/*.test.ts', 'apps/web/src/**/*.test.ts', 'test/gateway/**/*.test.ts'],
           environment: 'node',
         },
       },

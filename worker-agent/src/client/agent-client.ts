@@ -28,6 +28,7 @@ export class AgentClient {
       auth: { token, protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION },
       transports: ['websocket'],
       reconnection: false,
+      forceNew: true,
       extraHeaders: opts.extraHeaders,
     });
     return new Promise((resolve, reject) => {

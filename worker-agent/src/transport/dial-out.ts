@@ -22,6 +22,7 @@ export function dialControlPlane(opts: {
   const socket: Socket<AgentRequestEvents, AgentNotifyEvents> = io(new URL(AGENT_NAMESPACE, opts.url).toString(), {
     auth: { token: opts.token, protocolVersion: PROTOCOL_VERSION, agentId: opts.agentId },
     transports: ['websocket'],
+    forceNew: true,
     reconnectionDelayMax: 5_000,
   });
   // Viewer ids are scoped by a name that stays the same across reconnects.

@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server as HttpServer } from 'node:http';
+import pino from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
+import { createGateway } from '../../apps/web/src/server/gateway';
+import { WebConfig } from '../../apps/web/src/server/config';
+import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
+import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
+import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
+
+// The gateway between pages and agents, with a real socket.io stack on loopback, an
+// agent that dials in (its manager over the in-memory driver) and page-like clients.
+const log = pino({ level: 'silent' });
+const AGENT_TOKEN = 'agent-token-for-tests-0123';
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function stack(opts: { agent?: boolean; perVisitor?: number } = {}) {
+  const http: HttpServer = createServer((req, res) => {
+    void api(req, res).then((handled) => handled || res.writeHead(404).end());
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+  const port = (http.address() as { port: number }).port;
+  const base = `http://127.0.0.1:${port}`;
+  const config = WebConfig.parse({
+    port,
+    secret: 'a-secret-of-at-least-thirty-two-characters',
+    agentToken: AGENT_TOKEN,
+    rateLimits: { sessionsPerVisitorPerHour: opts.perVisitor ?? 20, sessionsPerAddressPerHour: 100 },
+  });
+  const store = new MemorySessionStore();
+  const gateway = await createGateway({ config, http, origins: new Set([base]), store, lessonIds: new Set(['intro']), version: 'test', log });
+  const api = gateway.api;
+  cleanups.push(() => new Promise<void>((r) => http.close(() => r())), () => gateway.close());
+  const agent = fakeManager();
+  let link: ReturnType<typeof dialControlPlane> | null = null;
+  const connectAgent = async () => {
+    link = dialControlPlane({ url: base, agentId: 'fake', token: AGENT_TOKEN, manager: agent.manager, warnings: () => [], log });
+    cleanups.push(() => link?.close());
+    await expect.poll(async () => (await gateway.agents.agents()).length).toBe(1);
+  };
+  if (opts.agent !== false) await connectAgent();
+  return { base, store, gateway, agent, connectAgent, dropAgent: () => link?.close() };
+}
+
+async function startSession(base: string, cookie?: string, origin = base) {
+  const res = await fetch(`${base}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin, ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ lessonId: 'intro' }),
+  });
+  const setCookie = res.headers.get('set-cookie')?.split(';')[0];
+  return { status: res.status, body: (await res.json()) as SessionGrant & { error?: { code: string; message: string } }, cookie: setCookie ?? cookie };
+}
+
+function page(base: string, token: string, cookie: string | undefined, origin = base): Promise<Socket> {
+  const socket = io(`${base}/learner`, {
+    transports: ['websocket'],
+    reconnection: false,
+    // A connection of its own, as a page has (not multiplexed over the agent's).
+    forceNew: true,
+    auth: { token, protocolVersion: PROTOCOL_VERSION },
+    extraHeaders: { origin, ...(cookie ? { cookie } : {}) },
+  });
+  cleanups.push(() => socket.close());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const ask = <T>(s: Socket, event: string, payload: unknown) => s.timeout(5000).emitWithAck(event, payload) as Promise<Result<T>>;
+
+describe('the gateway', () => {
+  it('starts a session for a visitor, and the page reaches the terminal through it', async () => {
+    const { base } = await stack();
+    const { status, body, cookie } = await startSession(base);
+    expect(status).toBe(200);
+    expect(cookie).toMatch(/^berth_visitor=/);
+    const s = await page(base, body.token, cookie);
+    await expect.poll(async () => ((await ask<LearnerSessionView>(s, 'session:info', {})) as { data: LearnerSessionView }).data.state).toBe('ready');
+    const term = (await ask<{ termId: string }>(s, 'term:open', { cols: 80, rows: 24 })) as { ok: true; data: { termId: string } };
+    const out: string[] = [];
+    s.on('term:data', (d: { seq: number; data: ArrayBuffer }) => {
+      out.push(Buffer.from(d.data).toString());
+      s.emit('term:ack', { termId: term.data.termId, seq: d.seq + d.data.byteLength });
+    });
+    await ask(s, 'term:attach', { termId: term.data.termId, fromSeq: 0 });
+    s.emit('term:input', { termId: term.data.termId, data: 'echo 안녕\r' });
+    await expect.poll(() => out.join('')).toBe('echo 안녕\r');
+    // The same visitor asking again for the same lesson gets the same session.
+    const again = await startSession(base, cookie);
+    expect(again.body.session.sessionId).toBe(body.session.sessionId);
+  });
+
+  it('refuses a foreign Origin, another visitor, a bad or missing token', async () => {
+    const { base } = await stack();
+    const mine = await startSession(base);
+    const other = await startSession(base);
+    expect(other.body.session.sessionId).not.toBe(mine.body.session.sessionId);
+    await expect(page(base, mine.body.token, mine.cookie, 'http://evil.example')).rejects.toThrow();
+    await expect(page(base, mine.body.token, other.cookie)).rejects.toThrow(/another visitor/);
+    await expect(page(base, mine.body.token, undefined)).rejects.toThrow(/another visitor/);
+    await expect(page(base, `${mine.body.token.slice(0, -4)}AAAA`, mine.cookie)).rejects.toThrow(/invalid token/);
+    // The HTTP API refuses cross-site requests too.
+    expect((await startSession(base, undefined, 'http://evil.example')).status).toBe(403);
+    // A token is only handed to the session's own visitor.
+    const stolen = await fetch(`${base}/api/sessions/${mine.body.session.sessionId}/token`, {
+      method: 'POST',
+      headers: { origin: base, cookie: other.cookie! },
+    });
+    expect(stolen.status).toBe(404);
+  });
+
+  it('answers malformed and oversized messages with an error and keeps serving', async () => {
+    const { base } = await stack();
+    const { body, cookie } = await startSession(base);
+    const s = await page(base, body.token, cookie);
+    expect(await ask(s, 'term:open', { cols: 'wide' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const refused = new Promise((resolve) => s.once('protocol:error', resolve));
+    s.emit('term:input', { termId: 'tX', data: 'x'.repeat(70_000) });
+    await expect(refused).resolves.toMatchObject({ code: 'bad_request', event: 'term:input' });
+    expect(await ask(s, 'session:info', {})).toMatchObject({ ok: true });
+  });
+
+  it('says "all sandboxes are busy" when no agent has room, and limits sessions per visitor', async () => {
+    const empty = await stack({ agent: false });
+    const busy = await startSession(empty.base);
+    expect(busy.status).toBe(503);
+    expect(busy.body.error).toMatchObject({ code: 'busy', message: expect.stringMatching(/busy, try again in a minute/) });
+    const limited = await stack({ perVisitor: 1 });
+    const first = await startSession(limited.base);
+    await expect.poll(async () => (await limited.store.get(first.body.session.sessionId))?.state).toBe('ready');
+    await limited.store.updateState(first.body.session.sessionId, 'stopped');
+    const second = await startSession(limited.base, first.cookie);
+    expect(second.status).toBe(429);
+    expect(second.body.error?.code).toBe('rate_limited');
+  });
+
+  it('marks sessions interrupted when their agent goes away, and brings them back when it returns', async () => {
+    const { base, dropAgent, connectAgent, store } = await stack();
+    const { body, cookie } = await startSession(base);
+    const s = await page(base, body.token, cookie);
+    await expect.poll(async () => (await store.get(body.session.sessionId))?.state).toBe('ready');
+    const states: string[] = [];
+    s.on('session:state', (v: LearnerSessionView) => states.push(v.state));
+    dropAgent();
+    await expect.poll(() => states.at(-1)).toBe('interrupted');
+    await connectAgent();
+    await expect.poll(() => states.at(-1)).toBe('ready');
+  });
+});
