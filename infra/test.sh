@@ -45,6 +45,7 @@ e2e() {
     return $rc
 }
 
+step "prisma client" npm run -s -w apps/web db:generate
 step "lint" npx eslint --max-warnings=0 .
 step "type-check" bash -c 'npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web --noEmit'
 step "unit tests" vitest_project unit

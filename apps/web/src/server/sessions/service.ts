@@ -52,15 +52,23 @@ export class SessionService {
     const agentId = await this.o.agents.pick(this.o.sandboxMemoryBytes);
     if (!agentId) throw new BerthError('busy', 'all sandboxes are busy, try again in a minute');
     const id = Tokens.newId();
-    const record = await this.o.store.create({
-      id,
-      visitorId,
-      lessonId,
-      agentId,
-      limits: {},
-      expiresAt: new Date(Date.now() + 2 * 3_600_000),
-      clientAddress: address,
-    });
+    let record: SessionRecord;
+    try {
+      record = await this.o.store.create({
+        id,
+        visitorId,
+        lessonId,
+        agentId,
+        limits: {},
+        expiresAt: new Date(Date.now() + 2 * 3_600_000),
+        clientAddress: address,
+      });
+    } catch (err) {
+      // Two tabs raced: the store keeps one live session per visitor and lesson.
+      const winner = await this.o.store.findLive(visitorId, lessonId);
+      if (winner) return this.grant(winner.id, visitorId);
+      throw err;
+    }
     // The sandbox comes up in the background; the page hears `ready` on its socket.
     void this.o.agents.request(agentId, 'sandbox:create', { sessionId: id, profile: 'default' }).then(
       (info) => this.remember(info),
