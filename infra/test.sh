@@ -32,16 +32,19 @@ vitest_project() { # PROJECT [ENV...]
         --outputFile.json="$RESULTS/$project.json"
 }
 
+# The browser tests run against the stack started as infra/start.sh starts it (the
+# web process with its gateway and embedded PostgreSQL, an agent dialling in), on
+# test ports, with an agent id and slots of their own (test/e2e/stack.ts).
 e2e() {
-    local port=${BERTH_TEST_WEB_PORT:-3100} rc=0
-    BERTH_RUN_DIR="$RESULTS" start_bg test-web "$RESULTS/web.log" env PORT="$port" HOST=127.0.0.1 \
-        NEXT_TELEMETRY_DISABLED=1 npm run start -w apps/web
-    if wait_http "http://127.0.0.1:$port/api/health" 60; then
-        vitest_project e2e BERTH_WEB_URL="http://127.0.0.1:$port" || rc=1
+    local url rc=0
+    export BERTH_E2E_DIR="$BERTH_STATE_DIR/e2e"
+    rm -rf "$BERTH_E2E_DIR"
+    if url=$(node --import tsx test/e2e/stack.ts start); then
+        vitest_project e2e BERTH_WEB_URL="$url" BERTH_E2E_DIR="$BERTH_E2E_DIR" || rc=1
     else
-        tail -n 20 "$RESULTS/web.log"; rc=1
+        tail -n 30 "$BERTH_E2E_DIR"/*.log; rc=1
     fi
-    BERTH_RUN_DIR="$RESULTS" stop_pidfile test-web
+    node --import tsx test/e2e/stack.ts stop
     return $rc
 }
 

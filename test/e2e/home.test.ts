@@ -28,7 +28,9 @@ describe('home page', { timeout: 60_000 }, () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/json');
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ok', service: 'web' });
+    expect(body).toMatchObject({ status: 'ok', service: 'web', database: 'ok' });
+    // The stack under test has its agent connected, with room for sessions.
+    expect(body.agents).toEqual([expect.objectContaining({ capacity: expect.objectContaining({ accepting: true }) })]);
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 

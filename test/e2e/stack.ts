@@ -81,6 +81,7 @@ export async function startStack(): Promise<StackState> {
       stateDir: '/var/lib/berth/test-agents',
       slots: { first: 48, count: 4 },
       logLevel: 'warn',
+      destroyOnShutdown: true,
     }),
   );
   const webPid = startWebProcess({ webConfig });
@@ -130,8 +131,9 @@ export async function stopStack(): Promise<void> {
   if (!existsSync(STATE)) return;
   const state = readState();
   kill(state.agentPid);
+  await waitFor(() => gone(state.agentPid), 'the agent to remove its sandboxes and stop', 60);
   kill(state.webPid);
-  await waitFor(async () => (await gone(state.agentPid)) && (await gone(state.webPid)), 'the stack to stop', 30);
+  await waitFor(() => gone(state.webPid), 'the web process to stop', 30);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

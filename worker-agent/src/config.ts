@@ -83,6 +83,8 @@ export const AgentConfig = z
       .strict()
       .default({ replayBytes: 262_144, highWater: 102_400, lowWater: 8_192, maxChunk: 65_536 }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    /** On SIGTERM, remove every sandbox (draining a host, test stacks) instead of keeping them for the next agent. */
+    destroyOnShutdown: z.boolean().default(false),
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;

@@ -82,6 +82,9 @@ export async function startAgent(config: AgentConfig) {
     log.info({ signal }, 'shutting down; sandboxes keep running and are adopted at the next start');
     manager.drain();
     clearInterval(ticker);
+    if (config.destroyOnShutdown) {
+      for (const s of manager.list()) await manager.destroy(s.sessionId).catch((err) => log.error({ err }, 'destroy at shutdown failed'));
+    }
     link?.close();
     await server?.close();
     await driver.close();
