@@ -237,6 +237,22 @@ describe('LearnerConnection', () => {
     expect(h.gw.violations).toEqual([]);
   });
 
+  it('keeps trying through a network outage (no refusal, no refresh) and then catches up', async () => {
+    const h = await setUp();
+    await online(h);
+    const { consumer, termId } = await openWith(h.conn);
+    h.gw.pause();
+    await until(() => h.conn.status === 'reconnecting', 'reconnecting');
+    h.gw.write(termId, 'meanwhile');
+    await sleep(150); // several failed attempts
+    expect(h.conn.status).toBe('reconnecting');
+    h.gw.resume();
+    await until(() => consumer.written === 9, 'meanwhile');
+    expect(consumer.text()).toBe('meanwhile');
+    expect(h.gw.grantsIssued).toBe(1);
+    expect(h.gw.handshakesRefused).toBe(0);
+  });
+
   it('refreshes the grant when the handshake is refused for its token', async () => {
     const h = await setUp({}, (gw) => {
       const grant = gw.issueGrant();

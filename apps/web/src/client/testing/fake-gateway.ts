@@ -77,6 +77,8 @@ export class FakeGateway {
   session: LearnerSessionView;
   grantsIssued = 0;
   handshakesRefused = 0;
+  /** While true, new connections fail at the transport (the page keeps retrying). */
+  paused = false;
   options: FakeGatewayOptions;
 
   private constructor(options: FakeGatewayOptions) {
@@ -87,7 +89,12 @@ export class FakeGateway {
       if (this.options.fallback) this.options.fallback(req, res);
       else res.writeHead(404).end();
     });
-    this.io = new Server(this.server, { path: '/socket.io', transports: ['websocket'], serveClient: false });
+    this.io = new Server(this.server, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      serveClient: false,
+      allowRequest: (_req, callback) => callback(this.paused ? 'paused' : null, !this.paused),
+    });
     const nsp = this.io.of(BROWSER_NAMESPACE);
     nsp.use((socket, next) => {
       const auth = BrowserHandshake.safeParse(socket.handshake.auth);
@@ -137,6 +144,16 @@ export class FakeGateway {
   /** Closes every browser's transport: socket.io on the page reconnects by itself. */
   dropConnections(): void {
     for (const socket of this.io.of(BROWSER_NAMESPACE).sockets.values()) socket.conn.close();
+  }
+
+  /** Drops every connection and refuses new ones until resumed: a network outage. */
+  pause(): void {
+    this.paused = true;
+    this.dropConnections();
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   sockets(): Socket[] {
@@ -227,8 +244,8 @@ export class FakeGateway {
         if (ended || this.session.lessonId !== lessonId) {
           this.terminals.clear();
           this.session = this.newSession(lessonId);
-          this.scheduleReady();
         }
+        this.scheduleReady();
         return send(200, this.issueGrant());
       }
       const match = /^\/api\/sessions\/([^/]+)\/token$/.exec(url.pathname);
@@ -238,10 +255,14 @@ export class FakeGateway {
     return true;
   }
 
+  private readySchedule = '';
+
+  /** A session in `creating` becomes ready after createDelayMs (once). */
   private scheduleReady(): void {
     const delay = this.options.createDelayMs;
-    if (!delay) return;
     const sessionId = this.session.sessionId;
+    if (!delay || this.session.state !== 'creating' || this.readySchedule === sessionId) return;
+    this.readySchedule = sessionId;
     setTimeout(() => {
       if (this.session.sessionId === sessionId && this.session.state === 'creating') this.setState('ready');
     }, delay);
@@ -364,7 +385,7 @@ export class FakeGateway {
     this.write(
       terminal.termId,
       'Welcome to Berth: your own Docker engine.\r\n' +
-        '\x1b[2m베르스에 오신 것을 환영합니다. 도커 엔진은 오롯이 여러분의 것입니다.\x1b[0m\r\n\r\n',
+        '\x1b[2mBerth에 오신 것을 환영합니다. 도커 엔진은 오롯이 여러분의 것입니다.\x1b[0m\r\n\r\n',
     );
     this.prompt(terminal);
   }
