@@ -29,6 +29,19 @@ export async function LessonList() {
               </div>
               <h3 className="mt-3 text-lg font-semibold text-white">{lesson.title[locale]}</h3>
               <p className="mt-2 text-sm leading-relaxed text-harbor-300">{lesson.summary[locale]}</p>
+              {lesson.status === 'available' ? (
+                <div className="mt-auto pt-4">
+                <a
+                  href={`/lessons/${lesson.slug}`}
+                  aria-label={t('startLabel', { number: lesson.number, title: lesson.title[locale] })}
+                  data-testid="lesson-start"
+                  className="inline-flex items-center gap-1.5 rounded-lg bg-sea-300/10 px-3.5 py-1.5 text-sm font-semibold text-sea-200 ring-1 ring-sea-300/30 transition-colors ring-inset hover:bg-sea-300 hover:text-harbor-950"
+                >
+                  {t('available')}
+                  <span aria-hidden="true">→</span>
+                </a>
+                </div>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -1,0 +1,174 @@
+/**
+ * Creating an xterm.js terminal the way every Berth tab wants it: the app's fonts,
+ * the harbor palette, Unicode 11 widths (Hangul takes two cells), links, WebGL with
+ * a fallback to the DOM renderer, and copy/paste keys that leave IME composition
+ * alone. Loaded in the browser only (xterm touches `window` when imported).
+ */
+import type { ITheme, Terminal } from '@xterm/xterm';
+import type { FitAddon } from '@xterm/addon-fit';
+
+/** JetBrains Mono for Latin, Pretendard for Hangul (JetBrains Mono has none). */
+export const TERMINAL_FONT_FAMILY = '"JetBrains Mono", "Pretendard Variable", Pretendard, ui-monospace, monospace';
+const FONT_SIZE = 14;
+
+/** The harbor palette; bright black stays readable on navy (dim text, prompts). */
+export const TERMINAL_THEME: ITheme = {
+  background: '#071324',
+  foreground: '#e6edf5',
+  cursor: '#6fe0cf',
+  cursorAccent: '#071324',
+  selectionBackground: 'rgba(111, 224, 207, 0.32)',
+  selectionInactiveBackground: 'rgba(169, 189, 214, 0.22)',
+  black: '#0b1d35',
+  red: '#f48484',
+  green: '#7ddc9f',
+  yellow: '#e8c98a',
+  blue: '#6cb6ff',
+  magenta: '#d3a4f5',
+  cyan: '#3cc8b5',
+  white: '#cbd8e8',
+  brightBlack: '#6b83a3',
+  brightRed: '#ffa3a3',
+  brightGreen: '#a7efc1',
+  brightYellow: '#f1dfb8',
+  brightBlue: '#9ccfff',
+  brightMagenta: '#e4c3fa',
+  brightCyan: '#a7f0e4',
+  brightWhite: '#ffffff',
+};
+
+export type RendererKind = 'webgl' | 'dom';
+
+export interface XtermHandle {
+  term: Terminal;
+  fit: FitAddon;
+  renderer(): RendererKind;
+  dispose(): void;
+}
+
+const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+/** Waits (briefly) for the fonts xterm measures its cells with. */
+async function fontsReady(): Promise<void> {
+  if (typeof document === 'undefined' || !document.fonts) return;
+  const loads = [
+    document.fonts.load(`400 ${FONT_SIZE}px "JetBrains Mono"`),
+    document.fonts.load(`600 ${FONT_SIZE}px "JetBrains Mono"`),
+    // Pretendard is split into subsets by unicode-range: this loads the common Hangul ones.
+    document.fonts.load(`400 ${FONT_SIZE}px "Pretendard Variable"`, '도커 컨테이너 실습 한국어'),
+  ];
+  await Promise.race([Promise.allSettled(loads), new Promise((r) => setTimeout(r, 3000))]);
+}
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Not a secure context, or permission denied: the textarea's copy event still works.
+    document.execCommand('copy');
+  }
+}
+
+export async function createXterm(container: HTMLElement, options: { webgl?: boolean } = {}): Promise<XtermHandle> {
+  const [{ Terminal }, { FitAddon }, { Unicode11Addon }, { WebLinksAddon }] = await Promise.all([
+    import('@xterm/xterm'),
+    import('@xterm/addon-fit'),
+    import('@xterm/addon-unicode11'),
+    import('@xterm/addon-web-links'),
+    fontsReady(),
+  ]);
+
+  const term = new Terminal({
+    allowProposedApi: true, // the unicode API
+    fontFamily: TERMINAL_FONT_FAMILY,
+    fontSize: FONT_SIZE,
+    fontWeight: '400',
+    fontWeightBold: '600',
+    lineHeight: 1.15,
+    cursorBlink: true,
+    scrollback: 5000,
+    theme: TERMINAL_THEME,
+    // Learners select with the mouse; Option stays a character key for macOS users.
+    macOptionIsMeta: false,
+    rightClickSelectsWord: false,
+  });
+
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  const unicode = new Unicode11Addon();
+  term.loadAddon(unicode);
+  term.unicode.activeVersion = '11';
+  term.loadAddon(new WebLinksAddon());
+
+  // Copy and paste without stealing ^C/^V from the shell more than learners expect.
+  const mac = isMac();
+  term.attachCustomKeyEventHandler((event) => {
+    // IME composition (Korean, ...) belongs to xterm's textarea: never interfere.
+    if (event.isComposing || event.keyCode === 229) return true;
+    if (event.type !== 'keydown') return true;
+    const key = event.key.toLowerCase();
+    const primary = mac ? event.metaKey : event.ctrlKey;
+    if (!primary || event.altKey) return true;
+    if (key === 'c' && (event.shiftKey || (!mac && term.hasSelection()))) {
+      // Ctrl+Shift+C (Cmd+Shift+C), or Ctrl+C with a selection: copy. Plain Ctrl+C stays ^C.
+      event.preventDefault(); // also keeps Ctrl+Shift+C from opening the browser's inspector
+      if (term.hasSelection()) {
+        void copyText(term.getSelection());
+        if (!event.shiftKey) term.clearSelection();
+      }
+      return false;
+    }
+    if (key === 'v' && !mac) {
+      // Ctrl+V and Ctrl+Shift+V paste: let the browser fire its paste event into xterm.
+      return false;
+    }
+    return true;
+  });
+
+  term.open(container);
+
+  let renderer: RendererKind = 'dom';
+  let webglDispose: (() => void) | null = null;
+  if (options.webgl !== false) {
+    try {
+      const { WebglAddon } = await import('@xterm/addon-webgl');
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        // The GPU went away: fall back to the DOM renderer for good.
+        webgl.dispose();
+        renderer = 'dom';
+        container.dataset.renderer = renderer;
+      });
+      term.loadAddon(webgl);
+      renderer = 'webgl';
+      webglDispose = () => webgl.dispose();
+    } catch (error) {
+      console.info('[berth] WebGL is not available; the terminal uses the DOM renderer', error);
+      renderer = 'dom';
+    }
+  }
+  container.dataset.renderer = renderer;
+
+  // Glyphs of fonts that load later (another Pretendard subset) must not stay cached
+  // as fallback glyphs in the WebGL texture atlas.
+  const onFontsLoaded = () => {
+    if (renderer === 'webgl') term.clearTextureAtlas();
+    term.refresh(0, term.rows - 1);
+  };
+  document.fonts?.addEventListener('loadingdone', onFontsLoaded);
+
+  return {
+    term,
+    fit,
+    renderer: () => renderer,
+    dispose() {
+      document.fonts?.removeEventListener('loadingdone', onFontsLoaded);
+      try {
+        webglDispose?.();
+      } catch {
+        // already gone
+      }
+      term.dispose();
+    },
+  };
+}
