@@ -52,12 +52,14 @@ step "prisma client" npm run -s -w apps/web db:generate
 step "lint" npx eslint --max-warnings=0 .
 step "type-check" bash -c 'npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web --noEmit'
 step "unit tests" vitest_project unit
+# Test tools from Debian: Chromium for the browser tests, Redis for the several-gateways test.
+step "test tools (chromium, redis-server)" bash -c 'missing=""; command -v chromium >/dev/null || missing="chromium";
+    command -v redis-server >/dev/null || missing="$missing redis-server";
+    [ -z "$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; }'
 step "host: engine, registry, firewall" bash infra/setup-host.sh
 step "images: build and smoke tests" bash infra/build-images.sh --smoke
 step "integration tests (real Docker)" vitest_project integration
 step "web build" bash infra/install-app.sh
-step "chromium for browser tests" bash -c 'command -v chromium >/dev/null ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }'
 step "browser tests (Chromium)" e2e
 
 # One closing line over every test the runners executed.

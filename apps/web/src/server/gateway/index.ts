@@ -37,12 +37,14 @@ export async function createGateway(opts: {
       callback(origin && !opts.origins.has(origin) ? 'origin not allowed' : null, !origin || opts.origins.has(origin));
     },
   });
+  const closers: (() => Promise<unknown>)[] = [];
   if (config.redisUrl) {
     const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
     const pub = createClient({ url: config.redisUrl });
     const sub = pub.duplicate();
     await Promise.all([pub.connect(), sub.connect()]);
     io.adapter(createAdapter(pub, sub));
+    closers.push(() => pub.quit(), () => sub.quit());
     log.info('socket.io uses the Redis adapter (several gateways)');
   }
   const tokens = new Tokens(config.secret, config.tokenMinutes);
@@ -83,5 +85,9 @@ export async function createGateway(opts: {
     version: opts.version,
     log,
   });
-  return { io, api, agents, sessions, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+  const close = async () => {
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    for (const c of closers) await c().catch(() => undefined);
+  };
+  return { io, api, agents, sessions, close };
 }

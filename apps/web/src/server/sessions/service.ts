@@ -34,6 +34,7 @@ export interface SessionServiceOptions {
 export class SessionService {
   /** The newest sandbox info per session, as agents report it. */
   private readonly infos = new Map<string, SandboxInfo>();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly o: SessionServiceOptions) {}
 
@@ -111,7 +112,18 @@ export class SessionService {
 
   // ---- what agents report ----------------------------------------------------
 
-  async onState(agentId: string, event: SandboxStateEvent): Promise<void> {
+  /** Events of one session are applied in the order the agent sent them. */
+  onState(agentId: string, event: SandboxStateEvent): Promise<void> {
+    const previous = this.queues.get(event.sessionId) ?? Promise.resolve();
+    const next = previous.then(() => this.applyState(agentId, event)).catch((err) => this.o.log.error({ err }, 'state update failed'));
+    this.queues.set(event.sessionId, next);
+    void next.then(() => {
+      if (this.queues.get(event.sessionId) === next) this.queues.delete(event.sessionId);
+    });
+    return next;
+  }
+
+  private async applyState(agentId: string, event: SandboxStateEvent): Promise<void> {
     const record = await this.o.store.get(event.sessionId);
     if (!record || record.agentId !== agentId) return;
     if (event.info) this.remember(event.info);
