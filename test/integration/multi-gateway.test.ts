@@ -93,8 +93,8 @@ describe('two gateways with the Redis adapter', () => {
       extraHeaders: { origin: 'http://site.test', cookie },
     });
     closers.push(() => page.close());
-    await new Promise((resolve, reject) => {
-      page.once('connect', resolve);
+    await new Promise<void>((resolve, reject) => {
+      page.once('connect', () => resolve());
       page.once('connect_error', reject);
     });
     const ask = (event: string, payload: unknown) => page.timeout(10_000).emitWithAck(event, payload) as Promise<Result<{ termId: string; state: string }>>;
