@@ -44,7 +44,8 @@ describe('home page', { timeout: 60_000 }, () => {
     expect(await page.getByRole('heading', { name: 'How it works' }).count()).toBe(1);
     expect(await page.getByTestId('lesson-card').count()).toBe(12);
     expect(await page.getByTestId('lesson-card').first().textContent()).toContain('Why containers');
-    expect(await page.getByText('Coming soon').count()).toBe(12);
+    expect(await page.getByTestId('lesson-start').count()).toBe(12);
+    expect(await page.getByTestId('lesson-start').first().textContent()).toContain('Start');
     expect(await page.getByTestId('locale-en').getAttribute('aria-pressed')).toBe('true');
 
     const fonts = (await page.evaluate(FONTS_LOADED)) as string[];
@@ -66,7 +67,7 @@ describe('home page', { timeout: 60_000 }, () => {
     expect(await page.getByTestId('pitch').textContent()).toMatch(/Berth.*도커/);
     expect(await page.getByRole('heading', { name: '이렇게 진행됩니다' }).count()).toBe(1);
     expect(await page.getByTestId('lesson-card').first().textContent()).toContain('컨테이너가 왜 필요할까');
-    expect(await page.getByText('준비 중').count()).toBe(12);
+    expect(await page.getByTestId('lesson-start').first().textContent()).toContain('시작하기');
     expect(await page.getByTestId('locale-ko').getAttribute('aria-pressed')).toBe('true');
 
     // Hangul glyphs come from Pretendard served by the app (the machine may have no CJK font).

@@ -148,6 +148,16 @@ export async function createXterm(container: HTMLElement, options: { webgl?: boo
     }
   }
   container.dataset.renderer = renderer;
+  // Lets browser tests read the screen (WebGL draws it on a canvas, not in the DOM).
+  Object.defineProperty(container, 'berthScreenText', {
+    configurable: true,
+    value: () => {
+      const buffer = term.buffer.active;
+      const lines: string[] = [];
+      for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+      return lines.join('\n').trimEnd();
+    },
+  });
 
   // Glyphs of fonts that load later (another Pretendard subset) must not stay cached
   // as fallback glyphs in the WebGL texture atlas.

@@ -1,0 +1,340 @@
+/**
+ * The lesson page in Debian's Chromium, with its sandbox served by the fake gateway
+ * of apps/web/src/client/testing (the real one needs an agent and Docker): the fake
+ * answers /api/sessions and /socket.io and hands every other request to the web
+ * server under test, so the page, xterm.js, socket.io and the LearnerConnection are
+ * the real ones. Screenshots land in test-results/screenshots.
+ */
+import http from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { FakeGateway } from '../../apps/web/src/client/testing/fake-gateway';
+import { DESKTOP, PHONE, WEB_URL, openBrowser, type BrowserSession } from './browser';
+
+const LESSON = 'first-steps';
+const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
+
+/** Forwards a request to the web server under test. */
+function proxyToWeb(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const target = new URL(req.url ?? '/', WEB_URL);
+  const upstream = http.request(
+    target,
+    // The Host header stays the page's own: Next.js checks it against Origin for server actions.
+    { method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => res.writeHead(502).end());
+  req.pipe(upstream);
+}
+
+let gw: FakeGateway;
+let sessions: BrowserSession[] = [];
+
+beforeEach(async () => {
+  gw = await FakeGateway.start({ demoShell: true, createDelayMs: 300, fallback: proxyToWeb });
+});
+
+afterEach(async () => {
+  await Promise.all(sessions.map((s) => s.close()));
+  sessions = [];
+  await gw.close();
+});
+
+async function open(locale: string, viewport = DESKTOP) {
+  const session = await openBrowser({ locale, viewport, mobile: viewport === PHONE });
+  sessions.push(session);
+  await session.page.goto(`${gw.url}/lessons/${LESSON}`, { waitUntil: 'networkidle' });
+  return session;
+}
+
+/** The only terminal the gateway has, once the page has opened it and written everything it got. */
+async function liveTerminal(page: Page) {
+  await page.locator('[data-testid="terminal-panel"][data-phase="live"]').first().waitFor();
+  await expect.poll(() => gw.terminals.size).toBe(1);
+  const terminal = [...gw.terminals.values()][0]!;
+  await caughtUp(terminal.termId);
+  return terminal;
+}
+
+/** The page has written (and acknowledged) every byte of the terminal. */
+async function caughtUp(termId: string) {
+  await expect
+    .poll(() => {
+      const t = gw.terminals.get(termId);
+      const viewer = t ? [...t.viewers.values()][0] : undefined;
+      return viewer ? viewer.ackedSeq === t!.output.length : false;
+    })
+    .toBe(true);
+}
+
+/** What the visible terminal shows (its whole buffer), read from xterm itself. */
+function screenText(page: Page): Promise<string> {
+  return page
+    .locator('[data-testid="terminal-panel"]:not([inert]) [data-testid="terminal"]')
+    .evaluate((el) => (el as unknown as { berthScreenText(): string }).berthScreenText());
+}
+
+const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+async function typeInTerminal(page: Page, text: string) {
+  await page.locator('[data-testid="terminal-panel"]:not([inert]) [data-testid="terminal"]').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+describe('lesson page', { timeout: 60_000 }, () => {
+  it('shows the lesson and a Start button before anything runs (en)', async () => {
+    const { page, screenshot } = await open('en-US');
+    expect(await page.locator('h1').textContent()).toBe('First steps');
+    expect(await page.getByTestId('start').textContent()).toBe('Start the sandbox');
+    expect(await page.getByText('docker run hello-world').count()).toBe(1);
+    expect(gw.receivedOf('POST /api/sessions')).toEqual([]);
+    await screenshot('lesson-en-1280x800-start');
+  });
+
+  it('starts a session, shows the shell, takes keys and Korean input', async () => {
+    const { page, screenshot } = await open('en-US');
+    await page.getByTestId('start').click();
+    const terminal = await liveTerminal(page);
+    expect(gw.receivedOf('POST /api/sessions')).toHaveLength(1);
+    expect(JSON.parse(gw.receivedOf('POST /api/sessions')[0]!.payload as string)).toEqual({ lessonId: LESSON });
+
+    await typeInTerminal(page, 'docker run hello-world');
+    await expect.poll(() => terminal.output.toString()).toContain('Hello from Docker!');
+    expect(terminal.input.join('')).toBe('docker run hello-world\r');
+    await expect.poll(() => screenText(page)).toContain('Hello from Docker!');
+
+    // Korean through the IME: composition events, then the committed syllables, once.
+    const cdp = await page.context().newCDPSession(page);
+    await page.keyboard.type('echo ');
+    for (const [partial, done] of [
+      ['ㄷ', '도'],
+      ['ㅋ', '커'],
+    ] as const) {
+      await cdp.send('Input.imeSetComposition', { text: partial, selectionStart: 1, selectionEnd: 1 });
+      await cdp.send('Input.imeSetComposition', { text: done, selectionStart: 1, selectionEnd: 1 });
+      await cdp.send('Input.insertText', { text: done });
+      // xterm sends a committed composition on the next tick; a person is never faster than that.
+      await page.waitForTimeout(30);
+    }
+    await page.keyboard.insertText(' 컨테이너');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => terminal.input.join('')).toBe('docker run hello-world\recho 도커 컨테이너\r');
+    await caughtUp(terminal.termId);
+    const screen = await screenText(page);
+    expect(screen).toContain('$ echo 도커 컨테이너\n도커 컨테이너\n');
+    expect(count(screen, 'Hello from Docker!')).toBe(1);
+    // The page wrote every byte into xterm and acknowledged it; the gateway saw no protocol error.
+    expect(gw.violations).toEqual([]);
+    expect(await page.getByTestId('session-state').textContent()).toBe('Running');
+    expect(await page.getByTestId('time-left').textContent()).toMatch(/^\d+:\d\d left$/);
+    await screenshot('lesson-en-1280x800-terminal');
+  });
+
+  it('says so while the connection is down, and loses nothing', async () => {
+    const { page, screenshot } = await open('en-US');
+    await page.getByTestId('start').click();
+    const terminal = await liveTerminal(page);
+
+    gw.pause();
+    await page.getByTestId('connection-banner').waitFor();
+    expect(await page.getByTestId('connection-banner').textContent()).toContain('Connection lost, reconnecting…');
+    gw.write(terminal.termId, 'written while you were away\r\n');
+    await screenshot('lesson-en-1280x800-reconnecting');
+
+    gw.resume();
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+    await caughtUp(terminal.termId);
+    // On the screen once: nothing lost, nothing twice.
+    const screen = await screenText(page);
+    expect(count(screen, 'written while you were away')).toBe(1);
+    expect(count(screen, 'Welcome to Berth')).toBe(1);
+    const attaches = gw.receivedOf('term:attach').map((r) => (r.payload as { fromSeq: number }).fromSeq);
+    expect(attaches).toHaveLength(2);
+    expect(attaches[1]).toBeGreaterThan(0);
+    expect(gw.violations).toEqual([]);
+  });
+
+  it('keeps the running terminal when the language changes, and picks it up again after a reload', async () => {
+    const { page } = await open('en-US');
+    await page.getByTestId('start').click();
+    const terminal = await liveTerminal(page);
+    await typeInTerminal(page, 'echo still here');
+    await expect.poll(() => terminal.output.toString()).toContain('still here\r\n');
+
+    await page.getByTestId('locale-ko').click();
+    await expect.poll(() => page.getByTestId('session-state').textContent()).toBe('실행 중');
+    expect(await page.locator(`[data-testid="terminal-panel"][data-term-id="${terminal.termId}"]`).count()).toBe(1);
+    expect(gw.receivedOf('POST /api/sessions')).toHaveLength(1);
+    expect(gw.receivedOf('term:open')).toHaveLength(1);
+
+    // A reload resumes the session of this tab: the same terminal, replayed from its first byte.
+    await page.reload({ waitUntil: 'networkidle' });
+    await page.locator(`[data-testid="terminal-panel"][data-term-id="${terminal.termId}"][data-phase="live"]`).waitFor();
+    expect(gw.receivedOf('term:open')).toHaveLength(1);
+    const attaches = gw.receivedOf('term:attach').map((r) => r.payload as { termId: string; fromSeq: number });
+    expect(attaches.at(-1)).toEqual({ termId: terminal.termId, fromSeq: 0 });
+    await caughtUp(terminal.termId);
+    await expect.poll(() => screenText(page)).toContain('still here');
+    expect(count(await screenText(page), 'Welcome to Berth')).toBe(1);
+  });
+
+  it('tabs: open, switch with the keyboard, close', async () => {
+    const { page } = await open('en-US');
+    await page.getByTestId('start').click();
+    await liveTerminal(page);
+    await page.getByTestId('terminal-new').click();
+    await expect.poll(() => gw.terminals.size).toBe(2);
+    const tabs = page.getByRole('tab');
+    expect(await tabs.count()).toBe(2);
+    expect(await tabs.nth(1).getAttribute('aria-selected')).toBe('true');
+
+    await tabs.nth(1).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tabs.nth(0).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => tabs.count()).toBe(1);
+    await expect.poll(() => gw.terminals.size).toBe(1);
+    expect(await page.getByRole('tab').textContent()).toBe('Terminal 2');
+  });
+
+  it('warns before the end, resets after confirming, and explains an ended session', async () => {
+    const { page, screenshot } = await open('en-US');
+    await page.getByTestId('start').click();
+    const first = await liveTerminal(page);
+
+    gw.warn('idle', 95);
+    await expect.poll(() => page.getByTestId('time-left').textContent()).toMatch(/^Ends in 1:3\d if idle/);
+    await screenshot('lesson-en-1280x800-warning');
+
+    await page.getByTestId('reset').click();
+    await page.getByTestId('reset-dialog').waitFor();
+    await screenshot('lesson-en-1280x800-reset-dialog');
+    await page.getByTestId('reset-confirm').click();
+    await expect.poll(() => gw.receivedOf('session:reset').length).toBe(1);
+    await page.locator('[data-testid="terminal-panel"][data-phase="live"]').waitFor();
+    await expect.poll(() => [...gw.terminals.keys()]).not.toContain(first.termId);
+    expect(await page.getByRole('tab').count()).toBe(1);
+
+    gw.setState('stopped', { code: 'idle', message: 'nobody typed for 15 minutes' });
+    await page.getByTestId('session-ended').waitFor();
+    expect(await page.locator('#session-ended-title').textContent()).toBe('Your sandbox stopped because it was idle');
+    await screenshot('lesson-en-1280x800-ended');
+
+    await page.getByTestId('new-sandbox').click();
+    await page.getByTestId('session-ended').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="terminal-panel"][data-phase="live"]').waitFor();
+    expect(gw.receivedOf('POST /api/sessions')).toHaveLength(2);
+  });
+
+  it('shows "busy" with a way to try again, not a spinner', async () => {
+    gw.options.startError = { status: 503, code: 'busy', message: 'all sandboxes are busy' };
+    const { page, screenshot } = await open('en-US');
+    await page.getByTestId('start').click();
+    await page.getByTestId('start-error').waitFor();
+    expect(await page.getByTestId('start-error').textContent()).toBe('All sandboxes are busy, try again in a minute.');
+    expect(await page.getByTestId('start').textContent()).toBe('Try again');
+    await screenshot('lesson-en-1280x800-busy');
+
+    gw.options.startError = null;
+    await page.getByTestId('start').click();
+    await liveTerminal(page);
+  });
+
+  it('Korean: every state in natural Korean', async () => {
+    gw.options.startError = { status: 503, code: 'busy', message: 'all sandboxes are busy' };
+    const { page, screenshot } = await open('ko-KR');
+    expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+    expect(await page.locator('h1').textContent()).toBe('도커 첫걸음');
+    expect(await page.getByTestId('start').textContent()).toBe('실습 환경 시작하기');
+    await screenshot('lesson-ko-1280x800-start');
+
+    await page.getByTestId('start').click();
+    await page.getByTestId('start-error').waitFor();
+    expect(await page.getByTestId('start-error').textContent()).toBe('지금은 모든 실습 환경이 사용 중입니다. 1분 뒤에 다시 시도해 주세요.');
+    await screenshot('lesson-ko-1280x800-busy');
+
+    gw.options.startError = null;
+    await page.getByTestId('start').click();
+    const terminal = await liveTerminal(page);
+    await typeInTerminal(page, 'docker run hello-world');
+    await page.keyboard.insertText('echo 안녕하세요, 도커!');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => terminal.output.toString()).toContain('안녕하세요, 도커!\r\n');
+    await caughtUp(terminal.termId);
+    gw.warn('lifetime', 240);
+    await expect.poll(() => page.getByTestId('time-left').textContent()).toMatch(/^\d:\d\d 뒤 종료됩니다/);
+    await screenshot('lesson-ko-1280x800-terminal');
+
+    gw.pause();
+    await page.getByTestId('connection-banner').waitFor();
+    expect(await page.getByTestId('connection-banner').textContent()).toContain('연결이 끊겼습니다. 다시 연결하는 중…');
+    gw.resume();
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+
+    gw.setState('failed', { code: 'engine-restart', message: 'the Docker engine restarted' });
+    await page.getByTestId('session-ended').waitFor();
+    expect(await page.locator('#session-ended-title').textContent()).toBe('도커 호스트가 다시 시작되었습니다');
+    await screenshot('lesson-ko-1280x800-ended');
+  });
+
+  it('remembers where the split handle was left', async () => {
+    const { page } = await open('en-US');
+    const width = () => page.getByTestId('lesson-text').evaluate((el) => Math.round(el.getBoundingClientRect().width));
+    const before = await width();
+    await page.getByRole('separator').focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    const after = await width();
+    expect(after).toBeGreaterThan(before + 20);
+    await page.reload({ waitUntil: 'networkidle' });
+    await expect.poll(width).toBe(after);
+  });
+
+  it.each([
+    ['en-US', 'en'],
+    ['ko-KR', 'ko'],
+  ])('on a phone the text comes first and the sandbox below (%s)', async (locale, short) => {
+    const { page, screenshot } = await open(locale, PHONE);
+    expect(await page.evaluate(HORIZONTAL_OVERFLOW)).toBeLessThanOrEqual(0);
+    const [text, workspace] = await Promise.all([page.getByTestId('lesson-text').boundingBox(), page.getByTestId('workspace').boundingBox()]);
+    expect(workspace!.y).toBeGreaterThanOrEqual(text!.y + text!.height - 1);
+    await screenshot(`lesson-${short}-390x844-start`);
+    await page.getByTestId('start').click();
+    await liveTerminal(page);
+    expect(await page.evaluate(HORIZONTAL_OVERFLOW)).toBeLessThanOrEqual(0);
+    await screenshot(`lesson-${short}-390x844-terminal`);
+  });
+
+  it('a real sandbox (the stack under test): start it, run hello-world, see it on the screen', async () => {
+    const session = await openBrowser({ locale: 'en-US' });
+    sessions.push(session);
+    const { page, screenshot } = session;
+    await page.goto(`${WEB_URL}/lessons/${LESSON}`, { waitUntil: 'networkidle' });
+    await page.getByTestId('start').click();
+    const panel = page.locator('[data-testid="terminal-panel"][data-phase="live"]');
+    const outcome = await Promise.race([
+      panel.waitFor({ timeout: 45_000 }).then(() => 'live'),
+      page.getByTestId('start-error').waitFor({ timeout: 45_000 }).then(() => 'error'),
+    ]);
+    if (outcome === 'error') throw new Error(`the sandbox did not start: ${await page.getByTestId('start-error').textContent()}`);
+    await expect.poll(() => screenText(page), { timeout: 20_000 }).toMatch(/\$ ?$/);
+    await typeInTerminal(page, 'docker run hello-world');
+    await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/Hello from/);
+    await screenshot('lesson-en-1280x800-real-sandbox');
+  });
+
+  it('the home page links every lesson card to its lesson', async () => {
+    const session = await openBrowser({ locale: 'en-US' });
+    sessions.push(session);
+    await session.page.goto(WEB_URL, { waitUntil: 'networkidle' });
+    const links = session.page.getByTestId('lesson-start');
+    expect(await links.count()).toBe(12);
+    expect(await links.first().getAttribute('href')).toBe('/lessons/why-containers');
+    await links.nth(2).click();
+    await session.page.waitForURL(/\/lessons\/first-steps$/);
+    expect(await session.page.locator('h1').textContent()).toBe('First steps');
+  });
+});
