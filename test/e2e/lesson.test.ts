@@ -6,7 +6,8 @@
  * the real ones. Screenshots land in test-results/screenshots.
  */
 import http from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FakeGateway } from '../../apps/web/src/client/testing/fake-gateway';
 import { DESKTOP, PHONE, WEB_URL, openBrowser, type BrowserSession } from './browser';
@@ -28,6 +29,75 @@ function proxyToWeb(req: http.IncomingMessage, res: http.ServerResponse): void {
   );
   upstream.on('error', () => res.writeHead(502).end());
   req.pipe(upstream);
+}
+
+/**
+ * A pass-through proxy to the stack under test that can cut every connection (and
+ * refuse new ones) for a while: a network drop between the page and the real
+ * gateway. It presents the stack's own Origin, which the gateway checks.
+ */
+class CuttableProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private paused = false;
+
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(upstreamUrl: string): Promise<CuttableProxy> {
+    const upstream = new URL(upstreamUrl);
+    const server = http.createServer();
+    const proxy = new CuttableProxy(server);
+    const track = (socket: net.Socket) => {
+      proxy.sockets.add(socket);
+      socket.on('close', () => proxy.sockets.delete(socket));
+    };
+    const headersFor = (req: http.IncomingMessage) => ({
+      ...req.headers,
+      ...(req.headers.origin ? { origin: upstream.origin } : {}),
+    });
+    server.on('connection', track);
+    server.on('request', (req, res) => {
+      if (proxy.paused) return void res.destroy();
+      const up = http.request(new URL(req.url ?? '/', upstream), { method: req.method, headers: headersFor(req) }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      if (proxy.paused) return void socket.destroy();
+      const up = net.connect(Number(upstream.port), upstream.hostname, () => {
+        const lines = Object.entries(headersFor(req)).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`));
+        up.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+        up.write(head);
+        socket.pipe(up).pipe(socket);
+      });
+      track(up);
+      up.on('error', () => socket.destroy());
+      socket.on('error', () => up.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  /** Drops every connection and refuses new ones until resume(). */
+  cut(): void {
+    this.paused = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
 }
 
 let gw: FakeGateway;
@@ -308,24 +378,6 @@ describe('lesson page', { timeout: 60_000 }, () => {
     await screenshot(`lesson-${short}-390x844-terminal`);
   });
 
-  it('a real sandbox (the stack under test): start it, run hello-world, see it on the screen', async () => {
-    const session = await openBrowser({ locale: 'en-US' });
-    sessions.push(session);
-    const { page, screenshot } = session;
-    await page.goto(`${WEB_URL}/lessons/${LESSON}`, { waitUntil: 'networkidle' });
-    await page.getByTestId('start').click();
-    const panel = page.locator('[data-testid="terminal-panel"][data-phase="live"]');
-    const outcome = await Promise.race([
-      panel.waitFor({ timeout: 45_000 }).then(() => 'live'),
-      page.getByTestId('start-error').waitFor({ timeout: 45_000 }).then(() => 'error'),
-    ]);
-    if (outcome === 'error') throw new Error(`the sandbox did not start: ${await page.getByTestId('start-error').textContent()}`);
-    await expect.poll(() => screenText(page), { timeout: 20_000 }).toMatch(/\$ ?$/);
-    await typeInTerminal(page, 'docker run hello-world');
-    await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/Hello from/);
-    await screenshot('lesson-en-1280x800-real-sandbox');
-  });
-
   it('the home page links every lesson card to its lesson', async () => {
     const session = await openBrowser({ locale: 'en-US' });
     sessions.push(session);
@@ -336,5 +388,58 @@ describe('lesson page', { timeout: 60_000 }, () => {
     await links.nth(2).click();
     await session.page.waitForURL(/\/lessons\/first-steps$/);
     expect(await session.page.locator('h1').textContent()).toBe('First steps');
+  });
+});
+
+/**
+ * The real thing on the stack under test (web + gateway + agent + Docker). One
+ * visitor and so one session for all of these tests: the test agent has few slots.
+ */
+describe('lesson page with a real sandbox', { timeout: 90_000 }, () => {
+  let real: BrowserSession;
+  let proxy: CuttableProxy;
+
+  beforeAll(async () => {
+    proxy = await CuttableProxy.start(WEB_URL);
+    real = await openBrowser({ locale: 'en-US' });
+  });
+
+  afterAll(async () => {
+    await real?.close();
+    await proxy?.close();
+  });
+
+  it('starts it and runs hello-world on the screen', async () => {
+    const { page, screenshot } = real;
+    await page.goto(`${proxy.url}/lessons/${LESSON}`, { waitUntil: 'networkidle' });
+    await page.getByTestId('start').click();
+    const outcome = await Promise.race([
+      page.locator('[data-testid="terminal-panel"][data-phase="live"]').waitFor({ timeout: 45_000 }).then(() => 'live'),
+      page.getByTestId('start-error').waitFor({ timeout: 45_000 }).then(() => 'error'),
+    ]);
+    if (outcome === 'error') throw new Error(`the sandbox did not start: ${await page.getByTestId('start-error').textContent()}`);
+    await expect.poll(() => screenText(page), { timeout: 20_000 }).toMatch(/\$ ?$/);
+    await typeInTerminal(page, 'docker run hello-world');
+    await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/Hello from/);
+    await screenshot('lesson-en-1280x800-real-sandbox');
+  });
+
+  it('survives a dropped connection to the real gateway: the banner shows, and no output is lost or doubled', async () => {
+    const { page } = real;
+    await page.locator('[data-testid="terminal-panel"][data-phase="live"]').waitFor();
+    await typeInTerminal(page, 'clear; for i in 1 2 3 4 5 6; do echo tick-$i; sleep 1; done; echo done-$((6*7))');
+    await expect.poll(() => screenText(page)).toContain('tick-1');
+
+    // The shell keeps printing while the page is cut off; the gateway keeps it for the page.
+    proxy.cut();
+    await page.getByTestId('connection-banner').waitFor();
+    await page.waitForTimeout(2500);
+    proxy.resume();
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await expect.poll(() => screenText(page), { timeout: 20_000 }).toContain('done-42');
+    const ticks = (await screenText(page)).match(/^tick-\d$/gm);
+    expect(ticks).toEqual(['tick-1', 'tick-2', 'tick-3', 'tick-4', 'tick-5', 'tick-6']);
+    await typeInTerminal(page, 'echo after-$((40+2))');
+    await expect.poll(() => screenText(page)).toMatch(/^after-42$/m);
   });
 });

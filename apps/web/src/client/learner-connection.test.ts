@@ -253,6 +253,37 @@ describe('LearnerConnection', () => {
     expect(h.gw.handshakesRefused).toBe(0);
   });
 
+  it('tries a failed attach again (the host is reconnecting), and at once when the session is ready again', async () => {
+    const h = await setUp();
+    await online(h);
+    const { consumer, termId } = await openWith(h.conn);
+    h.gw.write(termId, 'one ');
+    await until(() => consumer.written === 4, 'one');
+
+    // After a drop, the first re-attach fails; the retry (after ~0.5 s) succeeds.
+    h.gw.failAttaches = 1;
+    h.gw.dropConnections();
+    await until(() => h.conn.status === 'reconnecting', 'reconnecting');
+    h.gw.write(termId, 'two ');
+    await until(() => consumer.written === 8, 'two', 5_000);
+
+    // The host goes away for longer: attaches keep failing while the session is interrupted...
+    h.gw.failAttaches = 1_000;
+    h.gw.setState('interrupted');
+    h.gw.dropConnections();
+    await until(() => h.conn.status === 'reconnecting', 'reconnecting again');
+    await until(() => h.conn.status === 'online', 'online again');
+    h.gw.write(termId, 'three');
+    await sleep(100);
+    expect(consumer.written).toBe(8);
+    // ...and it comes back: the ready state triggers an attach without waiting for the next retry.
+    h.gw.failAttaches = 0;
+    h.gw.setState('ready');
+    await until(() => consumer.written === 13, 'three', 1_000);
+    expect(consumer.text()).toBe('one two three');
+    expect(h.gw.violations).toEqual([]);
+  });
+
   it('refreshes the grant when the handshake is refused for its token', async () => {
     const h = await setUp({}, (gw) => {
       const grant = gw.issueGrant();

@@ -57,6 +57,11 @@ const ResultEnvelope = z.discriminatedUnion('ok', [
 
 export type SessionState = LearnerSessionView['state'];
 /** States after which the session will not come back. */
+export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['stopped', 'failed']);
+/**
+ * States in which the sandbox cannot be used: the final ones, and `interrupted`
+ * (its host is gone; the gateway restores the session if the host comes back).
+ */
 export const ENDED_STATES: ReadonlySet<SessionState> = new Set(['stopped', 'failed', 'interrupted']);
 
 /**
@@ -137,6 +142,9 @@ interface TrackedTerminal {
   pendingInput: string;
   size?: { cols: number; rows: number };
   sizeDirty: boolean;
+  /** A failed attach is tried again (the sandbox's host may be reconnecting). */
+  retryTimer?: ReturnType<typeof setTimeout>;
+  attachFailures: number;
 }
 
 /** Keystrokes kept while offline; more than this is dropped (a paste, most likely). */
@@ -145,6 +153,9 @@ const MAX_PENDING_INPUT = 4096;
 const MAX_ORPHAN_BYTES = 1 << 20;
 /** Handshake refusals in a row (each followed by a token refresh) before giving up. */
 const MAX_REFUSALS = 3;
+/** First and longest pause before attaching again after a failure. */
+const ATTACH_RETRY_MS = 500;
+const ATTACH_RETRY_MAX_MS = 5_000;
 
 const defaultLogger: Logger = {
   warn: (message, details) => console.warn(`[berth] ${message}`, details ?? ''),
@@ -239,6 +250,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     if (this.disposed) return;
     this.disposed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const terminal of this.terminals.values()) clearTimeout(terminal.retryTimer);
     this.terminals.clear();
     this.orphans.clear();
     this.socket.removeAllListeners();
@@ -329,7 +341,9 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
   /** Re-reads the session's state. */
   async refreshState(): Promise<LearnerSessionView> {
     const view = await this.request('session:info', {}, LearnerSessionView);
+    const before = this.sessionValue.state;
     this.setSession(view);
+    if (view.state === 'ready' && before !== 'ready') this.attachDetached();
     return view;
   }
 
@@ -408,7 +422,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     if (this.disposed || reason === 'io client disconnect') return;
     if (reason === 'io server disconnect') {
       // The gateway closed this socket on purpose; socket.io will not retry by itself.
-      if (ENDED_STATES.has(this.sessionValue.state)) {
+      if (FINAL_STATES.has(this.sessionValue.state)) {
         this.setStatus('offline');
         return;
       }
@@ -491,6 +505,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
       exited: false,
       pendingInput: '',
       sizeDirty: false,
+      attachFailures: 0,
     };
     this.terminals.set(termId, terminal);
     return terminal;
@@ -498,6 +513,8 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
 
   private async attachTracked(terminal: TrackedTerminal | undefined): Promise<AttachResult | undefined> {
     if (!terminal || !this.socket.connected) return undefined;
+    clearTimeout(terminal.retryTimer);
+    terminal.retryTimer = undefined;
     const epoch = this.epoch;
     const fromSeq = terminal.received;
     let result: AttachResult;
@@ -509,13 +526,22 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
       if (err.code === 'not_found') {
         this.terminals.delete(terminal.termId);
         terminal.sink.gone?.(err);
-      } else {
-        this.log.warn(`attaching ${terminal.termId} failed`, err.message);
+      } else if (err.code !== 'offline' && err.code !== 'closed') {
+        // e.g. `failed`: the sandbox's host is not connected to this gateway (yet). Try again
+        // a little later (and at once when the session says it is ready).
+        terminal.attachFailures++;
+        const delay = Math.min(ATTACH_RETRY_MAX_MS, ATTACH_RETRY_MS * 2 ** (terminal.attachFailures - 1));
+        this.log.warn(`attaching ${terminal.termId} failed (${err.code}); retrying in ${delay} ms`, err.message);
+        terminal.retryTimer = setTimeout(() => {
+          terminal.retryTimer = undefined;
+          if (epoch === this.epoch && !terminal.attached) void this.attachTracked(terminal);
+        }, delay);
       }
       return undefined;
     }
     if (epoch !== this.epoch || this.terminals.get(terminal.termId) !== terminal) return result;
     terminal.attached = true;
+    terminal.attachFailures = 0;
     // The server counts everything before the attach point as processed.
     terminal.ackSent = Math.max(terminal.ackSent, result.fromSeq);
     if (result.fromSeq > terminal.received) {
@@ -592,7 +618,17 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
       this.log.warn('ignored the state of another session', parsed.data.sessionId);
       return;
     }
+    const before = this.sessionValue.state;
     this.setSession(parsed.data);
+    if (parsed.data.state === 'ready' && before !== 'ready') this.attachDetached();
+  }
+
+  /** Attaches every followed terminal that is not attached on this connection (the host came back). */
+  private attachDetached(): void {
+    if (!this.socket.connected) return;
+    for (const terminal of this.terminals.values()) {
+      if (!terminal.attached && !terminal.exited) void this.attachTracked(terminal);
+    }
   }
 
   private onWarning(raw: unknown): void {

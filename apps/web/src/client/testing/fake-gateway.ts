@@ -79,6 +79,8 @@ export class FakeGateway {
   handshakesRefused = 0;
   /** While true, new connections fail at the transport (the page keeps retrying). */
   paused = false;
+  /** This many next term:attach requests fail with `failed` (the agent is not connected). */
+  failAttaches = 0;
   options: FakeGatewayOptions;
 
   private constructor(options: FakeGatewayOptions) {
@@ -327,6 +329,10 @@ export class FakeGateway {
       }
       case 'term:attach': {
         if (!terminal) return notFound();
+        if (this.failAttaches > 0) {
+          this.failAttaches--;
+          return reply({ ok: false, error: { code: 'failed', message: 'agent it-fake is not connected' } });
+        }
         const fromSeq = Math.min(req.fromSeq as number, terminal.output.length);
         terminal.viewers.set(socket.id, { socket, sentSeq: fromSeq, ackedSeq: fromSeq });
         reply({ ok: true, data: { termId: terminal.termId, fromSeq, lost: 0, endSeq: terminal.output.length, exitCode: terminal.exitCode } });

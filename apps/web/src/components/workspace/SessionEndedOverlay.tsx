@@ -75,7 +75,7 @@ export function SessionEndedOverlay({ view, fatal, onRestart }: SessionEndedOver
           {t(`ended.${headline}`)}
         </h2>
         <p id="session-ended-body" className="mt-2 text-sm leading-relaxed text-harbor-200">
-          {t('endedBody')}
+          {view?.state === 'interrupted' && !fatal ? t('interruptedBody') : t('endedBody')}
         </p>
         {detail ? (
           <p className="mt-2 font-mono text-xs break-words text-harbor-300" data-testid="session-ended-detail">

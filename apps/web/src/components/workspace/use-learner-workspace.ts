@@ -6,6 +6,7 @@ import { startSession } from '@/client/api';
 import { LearnerError, toLearnerError } from '@/client/errors';
 import {
   ENDED_STATES,
+  FINAL_STATES,
   LearnerConnection,
   type ConnectionStatus,
   type SessionWarning,
@@ -146,7 +147,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
       connection.on('status', setStatus),
       connection.on('state', (v) => {
         setView(v);
-        if (ENDED_STATES.has(v.state) && !resettingRef.current) rememberStarted(lessonId, false);
+        if (FINAL_STATES.has(v.state) && !resettingRef.current) rememberStarted(lessonId, false);
         setWarning((w) => (w && w.kind === 'idle' && v.idleExpiresAt && Date.parse(v.idleExpiresAt) > Date.parse(w.endsAt) ? null : w));
         ensureTerminals(connection, v);
       }),
