@@ -252,6 +252,24 @@ describe('lesson page', { timeout: 60_000 }, () => {
     expect(count(await screenText(page), 'Welcome to Berth')).toBe(1);
   });
 
+  it('copies with Ctrl+Shift+C, pastes with Ctrl+V, and Ctrl+C still interrupts', async () => {
+    const { page, context } = await open('en-US');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.url });
+    await page.getByTestId('start').click();
+    const terminal = await liveTerminal(page);
+    const box = (await page.locator('[data-testid="terminal"]').boundingBox())!;
+    await page.mouse.dblclick(box.x + 20, box.y + 8); // the first word of the banner
+    await page.keyboard.press('Control+Shift+C');
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe('Welcome');
+
+    await page.evaluate(`navigator.clipboard.writeText('echo pasted 붙여넣기')`);
+    await page.keyboard.press('Control+V');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('sleep 100');
+    await page.keyboard.press('Control+C');
+    await expect.poll(() => terminal.input.join('')).toBe('echo pasted 붙여넣기\rsleep 100\x03');
+  });
+
   it('tabs: open, switch with the keyboard, close', async () => {
     const { page } = await open('en-US');
     await page.getByTestId('start').click();
