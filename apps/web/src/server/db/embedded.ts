@@ -334,7 +334,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   };
   const args = ['-D', pgdata, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const recent: string[] = [];
-  const child: ChildProcess = spawn(bin.postgres, args, { ...ids, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a signal to the web process's group (a service manager
+  // stopping it) must not reach the server directly; stop() shuts it down fast.
+  const child: ChildProcess = spawn(bin.postgres, args, { ...ids, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exitPromise = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {

@@ -38,6 +38,7 @@ export async function createGateway(opts: {
     },
   });
   const closers: (() => Promise<unknown>)[] = [];
+  let closing = false;
   if (config.redisUrl) {
     const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
     const pub = createClient({ url: config.redisUrl });
@@ -60,7 +61,9 @@ export async function createGateway(opts: {
       termData: (_agentId, event) =>
         learners?.toViewer(event.viewerId, 'term:data', { termId: event.termId, seq: event.seq, data: event.data }),
       termExit: (_agentId, event) => learners?.toSession(event.sessionId, 'term:exit', { termId: event.termId, exitCode: event.exitCode }),
-      lost: (agentId) => void sessions.onAgentLost(agentId).catch((err) => log.error({ err }, 'marking sessions interrupted failed')),
+      // Agents dropped because this process is closing are not lost: they dial the next one.
+      lost: (agentId) =>
+        closing || void sessions.onAgentLost(agentId).catch((err) => log.error({ err }, 'marking sessions interrupted failed')),
     },
     log,
   );
@@ -86,6 +89,7 @@ export async function createGateway(opts: {
     log,
   });
   const close = async () => {
+    closing = true;
     await new Promise<void>((resolve) => io.close(() => resolve()));
     for (const c of closers) await c().catch(() => undefined);
   };
