@@ -10,7 +10,10 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FakeGateway } from '../../apps/web/src/client/testing/fake-gateway';
+import { io as ioClient } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '@berth/protocol';
 import { DESKTOP, PHONE, WEB_URL, openBrowser, type BrowserSession } from './browser';
+import { restartWeb } from './stack';
 
 const LESSON = 'first-steps';
 const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
@@ -459,5 +462,75 @@ describe('lesson page with a real sandbox', { timeout: 90_000 }, () => {
     expect(ticks).toEqual(['tick-1', 'tick-2', 'tick-3', 'tick-4', 'tick-5', 'tick-6']);
     await typeInTerminal(page, 'echo after-$((40+2))');
     await expect.poll(() => screenText(page)).toMatch(/^after-42$/m);
+  });
+
+  it('survives a restart of the web process: same sandbox, nothing lost or doubled', async () => {
+    const { page } = real;
+    await typeInTerminal(page, 'clear; for i in 1 2 3 4 5 6; do echo beat-$i; sleep 1; done; echo over-$((6*7))');
+    await expect.poll(() => screenText(page)).toContain('beat-1');
+    // A deploy: the web process (gateway and database client) stops and a new one starts.
+    await restartWeb();
+    await expect.poll(() => screenText(page), { timeout: 45_000 }).toContain('over-42');
+    expect((await screenText(page)).match(/^beat-\d$/gm)).toEqual(['beat-1', 'beat-2', 'beat-3', 'beat-4', 'beat-5', 'beat-6']);
+    await typeInTerminal(page, 'echo still-$((40+2))');
+    await expect.poll(() => screenText(page)).toMatch(/^still-42$/m);
+  });
+
+  it('a reload finds the same sandbox with its scrollback; a second terminal opens and resizes with its pane', async () => {
+    const { page } = real;
+    await typeInTerminal(page, 'echo marker-$((7*6)) > ~/mark; cat ~/mark');
+    await expect.poll(() => screenText(page)).toMatch(/^marker-42$/m);
+    await page.reload({ waitUntil: 'networkidle' });
+    await page.locator('[data-testid="terminal-panel"][data-phase="live"]').waitFor({ timeout: 45_000 });
+    await expect.poll(() => screenText(page), { timeout: 20_000 }).toMatch(/^marker-42$/m);
+    // A second terminal in a tab: the same sandbox (the file is there), its own shell.
+    await page.getByTestId('terminal-new').click();
+    await expect.poll(() => page.getByTestId('terminal-tab').count()).toBe(2);
+    await page.locator('[data-testid="terminal-panel"]:not([inert])[data-phase="live"]').waitFor({ timeout: 20_000 });
+    await typeInTerminal(page, 'cat ~/mark; stty size');
+    await expect.poll(() => screenText(page)).toMatch(/^marker-42$/m);
+    const before = /^(\d+) (\d+)$/m.exec(await screenText(page));
+    expect(before).not.toBeNull();
+    // A narrower window: the terminal follows its pane.
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await page.waitForTimeout(500);
+    await typeInTerminal(page, 'clear; stty size');
+    await expect.poll(async () => /^(\d+) (\d+)$/m.exec(await screenText(page))?.[2]).not.toBe(before?.[2]);
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('refuses a foreign Origin and a token used by another visitor', async () => {
+    const origin = new URL(WEB_URL).origin;
+    const grantFor = async () => {
+      const res = await fetch(`${WEB_URL}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ lessonId: LESSON }),
+      });
+      return { grant: (await res.json()) as { token: string }, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
+    };
+    const mine = await grantFor();
+    const theirs = await grantFor();
+    const connect = (headers: Record<string, string>, token: string) =>
+      new Promise<string>((resolve) => {
+        const s = ioClient(`${WEB_URL}/learner`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token, protocolVersion: PROTOCOL_VERSION }, extraHeaders: headers });
+        s.once('connect', () => {
+          s.close();
+          resolve('connected');
+        });
+        s.once('connect_error', (err) => {
+          s.close();
+          resolve(`refused: ${err.message}`);
+        });
+      });
+    expect(await connect({ origin, cookie: mine.cookie }, mine.grant.token)).toBe('connected');
+    expect(await connect({ origin: 'http://evil.example', cookie: mine.cookie }, mine.grant.token)).toMatch(/^refused/);
+    expect(await connect({ origin, cookie: theirs.cookie }, mine.grant.token)).toMatch(/refused: this token belongs to another visitor/);
+    const foreign = await fetch(`${WEB_URL}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: JSON.stringify({ lessonId: LESSON }),
+    });
+    expect(foreign.status).toBe(403);
   });
 });
