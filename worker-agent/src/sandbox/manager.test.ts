@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import type { SandboxLimits, SandboxStateEvent, SandboxWarning } from '@berth/protocol';
+import type { SandboxStateEvent, SandboxWarning } from '@berth/protocol';
+import { TEST_LIMITS } from '../testing/fake-agent';
 import { FakeDriver } from './fake-driver';
 import { SessionManager, type Notifier } from './manager';
 import { ProfileStore } from './profiles';
 
-const limits: SandboxLimits = {
-  memoryMiB: 512,
-  cpus: 1,
-  pids: 512,
-  diskMiB: 1024,
-  tmpMiB: 64,
-  lifetimeSeconds: 600,
-  idleSeconds: 120,
-  warnSecondsBefore: 60,
-  maxTerminals: 2,
-};
+// Shorter idle time and fewer terminals than the transport tests' limits, so these tests stay small.
+const limits = { ...TEST_LIMITS, idleSeconds: 120, maxTerminals: 2 };
 
 function setup(opts: { slots?: number; freeMemory?: number } = {}) {
   const driver = new FakeDriver();

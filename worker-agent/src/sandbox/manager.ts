@@ -103,21 +103,15 @@ export class SessionManager {
     this.checkCapacity(limits);
     const slot = this.slots.allocate(req.sessionId);
     const createdAt = new Date(this.now());
-    const session: Session = {
+    const session = this.track({
       sessionId: req.sessionId,
       profile: profile.name,
       limits,
-      identity: slotIdentity(slot, this.opts.network),
+      slot,
       state: 'creating',
       createdAt,
       expiresAt: new Date(createdAt.getTime() + limits.lifetimeSeconds * 1000),
-      lastActivity: this.now(),
-      warned: new Set(),
-      terminals: new Map(),
-      queue: Promise.resolve(),
-      holdsSlot: true,
-    };
-    this.sessions.set(session.sessionId, session);
+    });
     this.setState(session, 'creating');
     return this.enqueue(session, () => this.bringUp(session, (spec) => this.opts.driver.create(spec)));
   }
@@ -360,21 +354,7 @@ export class SessionManager {
         continue;
       }
       if (!sandbox.running || !this.slots.take(sandbox.slot, sandbox.sessionId)) continue;
-      const session: Session = {
-        sessionId: sandbox.sessionId,
-        profile: sandbox.profile,
-        limits: sandbox.limits,
-        identity: slotIdentity(sandbox.slot, this.opts.network),
-        state: 'ready',
-        createdAt: sandbox.createdAt,
-        expiresAt: sandbox.expiresAt,
-        lastActivity: this.now(),
-        warned: new Set(),
-        terminals: new Map(),
-        queue: Promise.resolve(),
-        holdsSlot: true,
-      };
-      this.sessions.set(session.sessionId, session);
+      const session = this.track({ ...sandbox, state: 'ready' });
       adopted.push(session.sessionId);
     }
     for (const session of this.sessions.values()) {
@@ -415,6 +395,34 @@ export class SessionManager {
   }
 
   // ---- helpers -----------------------------------------------------------
+
+  /** Starts tracking a session that holds `slot`. */
+  private track(s: {
+    sessionId: string;
+    profile: string;
+    limits: SandboxLimits;
+    slot: number;
+    state: SandboxState;
+    createdAt: Date;
+    expiresAt: Date;
+  }): Session {
+    const session: Session = {
+      sessionId: s.sessionId,
+      profile: s.profile,
+      limits: s.limits,
+      identity: slotIdentity(s.slot, this.opts.network),
+      state: s.state,
+      createdAt: s.createdAt,
+      expiresAt: s.expiresAt,
+      lastActivity: this.now(),
+      warned: new Set(),
+      terminals: new Map(),
+      queue: Promise.resolve(),
+      holdsSlot: true,
+    };
+    this.sessions.set(session.sessionId, session);
+    return session;
+  }
 
   private async bringUp(session: Session, run: (spec: SandboxSpec) => Promise<void>): Promise<SandboxInfo> {
     const spec: SandboxSpec = {
