@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, type Result, type SessionGrant } from '@berth/protoco
 import { WebConfig } from '../../apps/web/src/server/config';
 import { openDatabase, type Database } from '../../apps/web/src/server/db';
 import { createGateway } from '../../apps/web/src/server/gateway';
+import { freePort } from '../../apps/web/src/server/free-port';
 import { postgresStore } from '../../apps/web/src/server/sessions/open-store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
 import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
@@ -40,14 +41,6 @@ async function gateway(name: string) {
   const api = g.api;
   closers.push(() => new Promise<void>((r) => http.close(() => r())), () => g.close());
   return { base, g };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../../worker-agent/src/client/agent-client';
+import { freePort } from '../../apps/web/src/server/free-port';
 import { REPO, requireHost, sessionId } from './harness';
 
 // The agent can die at any moment (kill -9, a host reboot). Whatever it was doing,
@@ -16,14 +16,6 @@ const STATE_DIR = '/var/lib/berth/test-agents';
 const token = randomBytes(24).toString('hex');
 let agent: ChildProcess | null = null;
 let port = 0;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port: p } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return p;
-}
 
 async function startAgentProcess(): Promise<AgentClient> {
   requireHost();

@@ -19,26 +19,15 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
+import { freePort } from '../free-port';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const CONFIG = path.join(ROOT, 'prisma', 'prisma.config.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function diff(args: string[]): Promise<number> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-diff-'));

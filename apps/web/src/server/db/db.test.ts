@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../free-port';
 import { createDbClient, type DbClient } from './client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { openDatabase } from './index';
@@ -21,17 +21,6 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../../../..');
 const MIGRATIONS = ['0001_init', '0002_live_sessions'];
 const LIMITS = { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 2048, tmpMiB: 64, lifetimeSeconds: 7200, idleSeconds: 900, warnSecondsBefore: 120, maxTerminals: 4 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function isAlive(pid: number): boolean {
   try {
