@@ -5,7 +5,7 @@ import { SandboxLimits } from '@berth/protocol';
 import type { Logger } from 'pino';
 import type { DiscoveredSandbox, DriverEvent, RunResult, SandboxDriver, SandboxSpec } from '../sandbox/driver';
 import type { SlotIdentity } from '../sandbox/slots';
-import { ExecPty } from './exec-pty';
+import { execExitCode, ExecPty, signalExec } from './exec-pty';
 import { host } from './host-exec';
 import { SessionDisks } from './session-disk';
 
@@ -230,7 +230,7 @@ export class DockerDriver implements SandboxDriver {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      void exec.inspect().then((i) => i.Pid > 0 && process.kill(i.Pid, 'SIGKILL')).catch(() => undefined);
+      void signalExec(exec, 'SIGKILL');
       stream.destroy();
     }, timeoutMs);
     await new Promise<void>((resolve) => {
@@ -239,15 +239,7 @@ export class DockerDriver implements SandboxDriver {
       stream.once('error', () => resolve());
     });
     clearTimeout(timer);
-    let exitCode = -1;
-    for (let i = 0; i < 40; i++) {
-      const info = await exec.inspect().catch(() => null);
-      if (!info || !info.Running) {
-        exitCode = info?.ExitCode ?? -1;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const exitCode = await execExitCode(exec);
     return {
       exitCode: timedOut ? 124 : exitCode,
       stdout: Buffer.concat(stdout).toString('utf8'),

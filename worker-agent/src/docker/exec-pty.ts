@@ -42,32 +42,38 @@ export class ExecPty implements PtyProcess {
 
   /** Hangs up the shell (SIGHUP reaches its jobs too) and drops the connection. */
   kill(): void {
-    void this.exec
-      .inspect()
-      .then((info) => {
-        if (info.Running && info.Pid > 0) process.kill(info.Pid, 'SIGHUP');
-      })
-      .catch(() => undefined)
-      .finally(() => this.stream.destroy());
+    void signalExec(this.exec, 'SIGHUP').finally(() => this.stream.destroy());
   }
 
   private async finish(): Promise<void> {
     if (this.exited) return;
     this.exited = true;
-    let code = -1;
-    // The stream can end a moment before the engine records the exit code.
-    for (let i = 0; i < 40; i++) {
-      try {
-        const info = await this.exec.inspect();
-        if (!info.Running) {
-          code = info.ExitCode ?? -1;
-          break;
-        }
-      } catch {
-        break; // the sandbox is gone: the exit code is unknown
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const code = await execExitCode(this.exec);
     for (const listener of this.exitListeners) listener(code);
+  }
+}
+
+/**
+ * The exit code of an exec whose stream ended: the stream can end a moment before
+ * the engine records the code, so ask again for up to a second. -1 when unknown
+ * (the sandbox is gone).
+ */
+export async function execExitCode(exec: Docker.Exec): Promise<number> {
+  for (let i = 0; i < 40; i++) {
+    const info = await exec.inspect().catch(() => null);
+    if (!info) return -1;
+    if (!info.Running) return info.ExitCode ?? -1;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return -1;
+}
+
+/** Signals an exec's process from the host (the agent runs as host root); quiet when it is gone. */
+export async function signalExec(exec: Docker.Exec, signal: NodeJS.Signals): Promise<void> {
+  try {
+    const info = await exec.inspect();
+    if (info.Running && info.Pid > 0) process.kill(info.Pid, signal);
+  } catch {
+    // already gone
   }
 }
