@@ -90,6 +90,9 @@ export async function createGateway(opts: {
   });
   const close = async () => {
     closing = true;
+    // Nothing is pushed to pages once closing starts: late agent events would
+    // otherwise publish on a Redis client that is about to quit.
+    learners = null;
     await new Promise<void>((resolve) => io.close(() => resolve()));
     for (const c of closers) await c().catch(() => undefined);
   };
