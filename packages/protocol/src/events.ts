@@ -21,6 +21,7 @@ import type {
   TermResize,
 } from './terminal';
 import type { TerminalInfo } from './sandbox';
+import type { SandboxExecRequest, SandboxExecResult, SandboxWriteFileRequest, SandboxWriteFileResult } from './exec';
 import type { ProtocolError } from './errors';
 
 /**
@@ -36,6 +37,8 @@ export interface AgentRequestEvents {
   'sandbox:get': (req: SessionRef, ack: Ack<SandboxInfo>) => void;
   'sandbox:list': (req: Record<string, never>, ack: Ack<SandboxInfo[]>) => void;
   'agent:capacity': (req: Record<string, never>, ack: Ack<Capacity>) => void;
+  'sandbox:exec': (req: SandboxExecRequest, ack: Ack<SandboxExecResult>) => void;
+  'sandbox:writeFile': (req: SandboxWriteFileRequest, ack: Ack<SandboxWriteFileResult>) => void;
   'term:open': (req: TermOpenRequest, ack: Ack<TerminalInfo>) => void;
   'term:attach': (req: TermAttachRequest, ack: Ack<TermAttachResult>) => void;
   'term:detach': (req: TermDetachRequest, ack: Ack<TermRef>) => void;

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './limits';
 export * from './sandbox';
 export * from './terminal';
+export * from './exec';
 export * from './events';
 export * from './schemas';
 export * from './browser';

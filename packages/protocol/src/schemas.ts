@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentHello, Capacity, CreateSandboxRequest, SandboxStateEvent, SandboxWarning, SessionRef } from './sandbox';
 import { ProtocolError } from './errors';
+import { SandboxExecRequest, SandboxWriteFileRequest } from './exec';
 import {
   TermData,
   TermExit,
@@ -27,6 +28,8 @@ export const agentRequestSchemas = {
   'sandbox:get': SessionRef,
   'sandbox:list': Empty,
   'agent:capacity': Empty,
+  'sandbox:exec': SandboxExecRequest,
+  'sandbox:writeFile': SandboxWriteFileRequest,
   'term:open': TermOpenRequest,
   'term:attach': TermAttachRequest,
   'term:detach': TermDetachRequest,

@@ -3,7 +3,7 @@ import { PassThrough, type Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { SandboxLimits } from '@berth/protocol';
 import type { Logger } from 'pino';
-import type { DiscoveredSandbox, DriverEvent, RunResult, SandboxDriver, SandboxSpec } from '../sandbox/driver';
+import type { DiscoveredSandbox, DriverEvent, RunOptions, RunResult, SandboxDriver, SandboxSpec } from '../sandbox/driver';
 import type { SlotIdentity } from '../sandbox/slots';
 import { execExitCode, ExecPty, signalExec } from './exec-pty';
 import { host } from './host-exec';
@@ -209,7 +209,7 @@ export class DockerDriver implements SandboxDriver {
     return pty;
   }
 
-  async run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number): Promise<RunResult> {
+  async run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
     const exec = await this.o.docker.getContainer(this.containerName(sessionId)).exec({
       Cmd: argv,
       AttachStdout: true,
@@ -217,15 +217,22 @@ export class DockerDriver implements SandboxDriver {
       Tty: false,
       User: `${identity.learnerUid}:${identity.learnerUid}`,
       WorkingDir: LEARNER_HOME,
-      Env: this.learnerEnv(identity),
+      Env: [...this.learnerEnv(identity), ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`)],
     });
     const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
     const out = new PassThrough();
     const err = new PassThrough();
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    out.on('data', (c: Buffer) => stdout.push(c));
-    err.on('data', (c: Buffer) => stderr.push(c));
+    let room = opts.maxOutputBytes ?? 1024 * 1024;
+    let truncated = false;
+    const keep = (into: Buffer[]) => (c: Buffer) => {
+      if (c.length > room) truncated = true;
+      if (room > 0) into.push(c.subarray(0, room));
+      room = Math.max(0, room - c.length);
+    };
+    out.on('data', keep(stdout));
+    err.on('data', keep(stderr));
     this.o.docker.modem.demuxStream(stream, out, err);
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -244,6 +251,8 @@ export class DockerDriver implements SandboxDriver {
       exitCode: timedOut ? 124 : exitCode,
       stdout: Buffer.concat(stdout).toString('utf8'),
       stderr: Buffer.concat(stderr).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
+      truncated,
+      timedOut,
     };
   }
 

@@ -32,6 +32,16 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Output past maxOutputBytes was dropped. */
+  truncated?: boolean;
+  timedOut?: boolean;
+}
+
+export interface RunOptions {
+  /** Added to the learner's usual environment. */
+  env?: Record<string, string>;
+  /** Keep at most this many bytes of stdout + stderr (default 1 MiB). */
+  maxOutputBytes?: number;
 }
 
 /**
@@ -54,7 +64,7 @@ export interface SandboxDriver {
   /** Opens a login shell for the learner on a TTY. */
   openShell(sessionId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<PtyProcess>;
   /** Runs a command as the learner without a TTY (checks, admin). */
-  run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number): Promise<RunResult>;
+  run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RunResult>;
   watch(listener: (event: DriverEvent) => void): void;
   close(): Promise<void>;
 }

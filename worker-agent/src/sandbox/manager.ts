@@ -1,22 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import {
   BerthError,
+  MAX_EXEC_OUTPUT_BYTES,
   resolveLimits,
   type Capacity,
   type CreateSandboxRequest,
   type EndReason,
+  type SandboxExecResult,
   type SandboxInfo,
   type SandboxLimits,
   type SandboxState,
   type SandboxStateEvent,
   type SandboxWarning,
+  type SandboxWriteFileResult,
   type TermAttachResult,
   type TerminalInfo,
   type TermExit,
 } from '@berth/protocol';
 import type { Logger } from 'pino';
 import { Terminal, type FlowOptions, type ViewerMode, type ViewerSink } from '../terminal/terminal';
-import type { DriverEvent, SandboxDriver, SandboxSpec } from './driver';
+import type { DriverEvent, RunOptions, SandboxDriver, SandboxSpec } from './driver';
 import type { ProfileStore } from './profiles';
 import { slotIdentity, SlotAllocator, type NetworkLayout, type SlotIdentity } from './slots';
 
@@ -227,9 +230,34 @@ export class SessionManager {
     return this.require(sessionId).identity;
   }
 
-  async runInSandbox(sessionId: string, argv: string[], timeoutMs = 30_000) {
+  async runInSandbox(sessionId: string, argv: string[], timeoutMs = 30_000, opts?: RunOptions) {
     const session = this.requireReady(sessionId);
-    return this.opts.driver.run(sessionId, session.identity, argv, timeoutMs);
+    return this.opts.driver.run(sessionId, session.identity, argv, timeoutMs, opts);
+  }
+
+  /** A lesson's check or setup script, as the learner (sandbox:exec). */
+  async exec(req: { sessionId: string; script: string; env: Record<string, string>; timeoutMs: number }): Promise<SandboxExecResult> {
+    const started = Date.now();
+    const r = await this.runInSandbox(req.sessionId, ['bash', '-c', req.script], req.timeoutMs, {
+      env: req.env,
+      maxOutputBytes: MAX_EXEC_OUTPUT_BYTES,
+    });
+    return {
+      exitCode: r.exitCode,
+      output: r.stdout + r.stderr,
+      truncated: r.truncated ?? false,
+      timedOut: r.timedOut ?? false,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Writes a file in the learner's home as the learner (sandbox:writeFile). */
+  async writeFile(req: { sessionId: string; path: string; content: string; executable: boolean }): Promise<SandboxWriteFileResult> {
+    const b64 = Buffer.from(req.content, 'utf8').toString('base64');
+    const script = 'set -e; mkdir -p -- "$(dirname -- "$1")"; printf %s "$2" | base64 -d > "$1"; chmod "$3" -- "$1"';
+    const r = await this.runInSandbox(req.sessionId, ['bash', '-c', script, 'write', req.path, b64, req.executable ? '755' : '644'], 15_000);
+    if (r.exitCode !== 0) throw new BerthError('failed', `could not write ${req.path}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+    return { path: req.path, bytes: Buffer.byteLength(req.content, 'utf8') };
   }
 
   // ---- terminals -------------------------------------------------------

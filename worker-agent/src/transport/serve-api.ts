@@ -54,6 +54,8 @@ export function serveAgentApi(
     'sandbox:get': (req) => manager.get(req.sessionId),
     'sandbox:list': () => manager.list(),
     'agent:capacity': () => manager.capacity(),
+    'sandbox:exec': (req) => manager.exec(req),
+    'sandbox:writeFile': (req) => manager.writeFile(req),
     'term:open': (req) => manager.openTerminal(req.sessionId, { cols: req.cols, rows: req.rows }),
     'term:attach': (req) => {
       const key = viewerKey(req.viewerId);
