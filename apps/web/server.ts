@@ -9,7 +9,7 @@ import pino from 'pino';
 import { allowedOrigins, loadWebConfig, type WebConfig } from './src/server/config';
 import { createGateway } from './src/server/gateway';
 import { openStore } from './src/server/sessions/open-store';
-import { lessons } from './src/content/lessons';
+import { courseSource } from './src/content/lessons';
 import { WEB_VERSION } from './src/lib/version';
 
 export async function startWeb(config: WebConfig) {
@@ -39,7 +39,7 @@ export async function startWeb(config: WebConfig) {
     http,
     origins,
     store,
-    lessonIds: new Set(lessons.map((l) => l.slug)),
+    course: courseSource,
     version: WEB_VERSION,
     log,
   });

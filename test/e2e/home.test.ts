@@ -66,7 +66,7 @@ describe('home page', { timeout: 60_000 }, () => {
     expect(await page.locator('h1').textContent()).toBe(KO_TITLE);
     expect(await page.getByTestId('pitch').textContent()).toMatch(/Berth.*도커/);
     expect(await page.getByRole('heading', { name: '이렇게 진행됩니다' }).count()).toBe(1);
-    expect(await page.getByTestId('lesson-card').first().textContent()).toContain('컨테이너가 왜 필요할까');
+    expect(await page.getByTestId('lesson-card').first().textContent()).toContain('왜 컨테이너인가?');
     expect(await page.getByTestId('lesson-start').first().textContent()).toContain('시작하기');
     expect(await page.getByTestId('locale-ko').getAttribute('aria-pressed')).toBe('true');
 

@@ -15,7 +15,7 @@ import { PROTOCOL_VERSION } from '@berth/protocol';
 import { DESKTOP, PHONE, WEB_URL, openBrowser, type BrowserSession } from './browser';
 import { restartWeb } from './stack';
 
-const LESSON = 'first-steps';
+const LESSON = 'why-containers';
 const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
 
 /** Forwards a request to the web server under test. */
@@ -161,7 +161,7 @@ async function typeInTerminal(page: Page, text: string) {
 describe('lesson page', { timeout: 60_000 }, () => {
   it('shows the lesson and a Start button before anything runs (en)', async () => {
     const { page, screenshot } = await open('en-US');
-    expect(await page.locator('h1').textContent()).toBe('First steps');
+    expect(await page.locator('h1').textContent()).toBe('Why containers?');
     expect(await page.getByTestId('start').textContent()).toBe('Start the sandbox');
     expect(await page.getByText('docker run hello-world').count()).toBe(1);
     expect(gw.receivedOf('POST /api/sessions')).toEqual([]);
@@ -339,7 +339,7 @@ describe('lesson page', { timeout: 60_000 }, () => {
     gw.options.startError = { status: 503, code: 'busy', message: 'all sandboxes are busy' };
     const { page, screenshot } = await open('ko-KR');
     expect(await page.locator('html').getAttribute('lang')).toBe('ko');
-    expect(await page.locator('h1').textContent()).toBe('도커 첫걸음');
+    expect(await page.locator('h1').textContent()).toBe('왜 컨테이너인가?');
     expect(await page.getByTestId('start').textContent()).toBe('실습 환경 시작하기');
     await screenshot('lesson-ko-1280x800-start');
 
@@ -408,7 +408,7 @@ describe('lesson page', { timeout: 60_000 }, () => {
     expect(await links.first().getAttribute('href')).toBe('/lessons/why-containers');
     await links.nth(2).click();
     await session.page.waitForURL(/\/lessons\/first-steps$/);
-    expect(await session.page.locator('h1').textContent()).toBe('First steps');
+    expect(await session.page.locator('h1').textContent()).toBe(await session.page.locator('header [aria-current=page] span:last-child').textContent());
   });
 });
 

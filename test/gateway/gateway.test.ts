@@ -8,6 +8,9 @@ import { WebConfig } from '../../apps/web/src/server/config';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
 import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
+import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
+
+const testCourse = new CourseSource(new URL('../../content', import.meta.url).pathname, false);
 
 // The gateway between pages and agents, with a real socket.io stack on loopback, an
 // agent that dials in (its manager over the in-memory driver) and page-like clients.
@@ -32,7 +35,7 @@ async function stack(opts: { agent?: boolean; perVisitor?: number } = {}) {
     rateLimits: { sessionsPerVisitorPerHour: opts.perVisitor ?? 20, sessionsPerAddressPerHour: 100 },
   });
   const store = new MemorySessionStore();
-  const gateway = await createGateway({ config, http, origins: new Set([base]), store, lessonIds: new Set(['intro']), version: 'test', log });
+  const gateway = await createGateway({ config, http, origins: new Set([base]), store, course: testCourse, version: 'test', log });
   const api = gateway.api;
   cleanups.push(() => new Promise<void>((r) => http.close(() => r())), () => gateway.close());
   const agent = fakeManager();
@@ -50,7 +53,7 @@ async function startSession(base: string, cookie?: string, origin = base) {
   const res = await fetch(`${base}/api/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin, ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ lessonId: 'intro' }),
+    body: JSON.stringify({ lessonId: 'why-containers' }),
   });
   const setCookie = res.headers.get('set-cookie')?.split(';')[0];
   return { status: res.status, body: (await res.json()) as SessionGrant & { error?: { code: string; message: string } }, cookie: setCookie ?? cookie };

@@ -14,6 +14,9 @@ import { freePort } from '../../apps/web/src/server/free-port';
 import { postgresStore } from '../../apps/web/src/server/sessions/open-store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
 import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
+import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
+
+const testCourse = new CourseSource(new URL('../../content', import.meta.url).pathname, false);
 
 // Several gateways behind a load balancer: they share sockets through Redis and
 // sessions through PostgreSQL (both real here). The agent dials gateway A; a page
@@ -37,7 +40,7 @@ async function gateway(name: string) {
     redisUrl: `redis://127.0.0.1:${REDIS_PORT}`,
   });
   // Every gateway accepts the site's public origin (here: both test origins).
-  const g = await createGateway({ config, http, origins: new Set([base, 'http://site.test']), store: postgresStore(db.sessions), lessonIds: new Set(['intro']), version: name, log });
+  const g = await createGateway({ config, http, origins: new Set([base, 'http://site.test']), store: postgresStore(db.sessions), course: testCourse, version: name, log });
   const api = g.api;
   closers.push(() => new Promise<void>((r) => http.close(() => r())), () => g.close());
   return { base, g };
@@ -73,7 +76,7 @@ describe('two gateways with the Redis adapter', () => {
     const res = await fetch(`${b.base}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'http://site.test' },
-      body: JSON.stringify({ lessonId: 'intro' }),
+      body: JSON.stringify({ lessonId: 'why-containers' }),
     });
     expect(res.status).toBe(200);
     const grant = (await res.json()) as SessionGrant;

@@ -49,23 +49,41 @@ function walk(node: Nodes, visit: (n: Nodes) => void): void {
   if ('children' in node) for (const child of node.children as Nodes[]) walk(child, visit);
 }
 
+export interface BlockInfo {
+  kind: Block['kind'];
+  path?: string;
+  interrupt: boolean;
+  interactive: boolean;
+}
+
+/** What a fenced block's info string (` ```sh run interrupt `) says it is. */
+export function readInfo(lang: string, meta: string | null | undefined): BlockInfo {
+  const words = (meta ?? '').split(/\s+/).filter(Boolean);
+  const fileWord = words.find((w) => w.startsWith('file='));
+  const kind = lang === 'hint' ? 'hint' : fileWord ? 'file' : words.includes('run') ? 'run' : 'code';
+  const info: BlockInfo = { kind, interrupt: words.includes('interrupt'), interactive: words.includes('interactive') };
+  if (fileWord) info.path = fileWord.slice('file='.length);
+  return info;
+}
+
 /** Reads one code block's info string into a Block, reporting what it does not understand. */
 function toBlock(code: Code, file: string, problems: Problems): Block {
   const line = code.position?.start.line ?? 1;
   const lang = code.lang ?? '';
   const words = (code.meta ?? '').split(/\s+/).filter(Boolean);
-  if (lang === 'hint') return { kind: 'hint', text: code.value, line };
+  const info = readInfo(lang, code.meta);
+  if (info.kind === 'hint') return { kind: 'hint', text: code.value, line };
   const fileWord = words.find((w) => w.startsWith('file='));
-  if (fileWord) {
-    const path = fileWord.slice('file='.length);
+  if (info.kind === 'file' && fileWord) {
+    const path = info.path!;
     if (!FILE_PATH.test(path)) problems.add(file, line, `file=${path}: use a relative path under the learner's home, without ".."`);
     for (const w of words) if (w !== fileWord) problems.add(file, line, `a file block takes only file=<path>, not "${w}"`);
     return { kind: 'file', lang, text: code.value, line, path };
   }
-  if (words.includes('run')) {
+  if (info.kind === 'run') {
     for (const w of words) if (!RUN_FLAGS.has(w)) problems.add(file, line, `unknown word "${w}" after \`\`\`${lang} run (known: interrupt, interactive)`);
     if (!code.value.trim() && !words.includes('interrupt')) problems.add(file, line, 'an empty run block must say "interrupt" (it only sends Ctrl-C)');
-    return { kind: 'run', lang, text: code.value, line, interrupt: words.includes('interrupt'), interactive: words.includes('interactive') };
+    return { kind: 'run', lang, text: code.value, line, interrupt: info.interrupt, interactive: info.interactive };
   }
   for (const w of words) problems.add(file, line, `unknown word "${w}" in the code block's info string (known: run, interrupt, interactive, file=<path>)`);
   return { kind: 'code', lang, text: code.value, line };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Ack, ProtocolError } from './errors';
 import { EndReason, SandboxState, type SandboxInfo, type TerminalInfo } from './sandbox';
 import { MAX_INPUT_CHARS, TermId, type TermAttachResult } from './terminal';
+import { HomePath } from './exec';
 
 /**
  * The browser <-> gateway protocol. A page opens ONE socket.io connection to the
@@ -27,6 +28,20 @@ export const BrowserTermResize = z.object({ termId: TermId, cols: Cols, rows: Ro
 export const BrowserTermAck = z.object({ termId: TermId, seq: z.number().int().nonnegative() }).strict();
 const Empty = z.object({}).strict();
 
+/** A step of the session's lesson, in the language the page shows. */
+const StepId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(60);
+const LessonLang = z.enum(['en', 'ko']);
+export const BrowserLessonStep = z.object({ stepId: StepId, lang: LessonLang }).strict();
+export const BrowserLessonFile = z.object({ stepId: StepId, lang: LessonLang, path: HomePath }).strict();
+
+/** What a step's check said: done or not, and (when not) what is still missing. */
+export const LessonCheckResult = z.object({ passed: z.boolean(), message: z.string(), durationMs: z.number() }).strict();
+export type LessonCheckResult = z.infer<typeof LessonCheckResult>;
+export const LessonSetupResult = z.object({ ok: z.literal(true), message: z.string() }).strict();
+export type LessonSetupResult = z.infer<typeof LessonSetupResult>;
+export const LessonFileResult = z.object({ path: z.string(), bytes: z.number().int().nonnegative() }).strict();
+export type LessonFileResult = z.infer<typeof LessonFileResult>;
+
 /** The schema of every message a browser may send, by event name. */
 export const browserRequestSchemas = {
   'session:info': Empty,
@@ -37,6 +52,9 @@ export const browserRequestSchemas = {
   'term:input': BrowserTermInput,
   'term:resize': BrowserTermResize,
   'term:ack': BrowserTermAck,
+  'lesson:check': BrowserLessonStep,
+  'lesson:setup': BrowserLessonStep,
+  'lesson:createFile': BrowserLessonFile,
 } as const;
 export type BrowserRequestName = keyof typeof browserRequestSchemas;
 export const browserFireAndForget: ReadonlySet<BrowserRequestName> = new Set(['term:input', 'term:resize', 'term:ack']);
@@ -64,6 +82,11 @@ export interface BrowserRequestEvents {
   'term:input': (msg: z.infer<typeof BrowserTermInput>) => void;
   'term:resize': (msg: z.infer<typeof BrowserTermResize>) => void;
   'term:ack': (msg: z.infer<typeof BrowserTermAck>) => void;
+  /** Runs the step's check in the sandbox (files and commands come from the lesson, never from the page). */
+  'lesson:check': (req: z.infer<typeof BrowserLessonStep>, ack: Ack<LessonCheckResult>) => void;
+  'lesson:setup': (req: z.infer<typeof BrowserLessonStep>, ack: Ack<LessonSetupResult>) => void;
+  /** Writes one of the step's file blocks (named by its path) into the learner's home. */
+  'lesson:createFile': (req: z.infer<typeof BrowserLessonFile>, ack: Ack<LessonFileResult>) => void;
 }
 
 export interface BrowserNotifyEvents {

@@ -22,6 +22,9 @@ import {
   BROWSER_NAMESPACE,
   BrowserTermRef,
   LearnerSessionView,
+  LessonCheckResult,
+  LessonFileResult,
+  LessonSetupResult,
   MAX_INPUT_CHARS,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -324,6 +327,21 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     if (seq <= terminal.acked) return;
     terminal.acked = seq;
     this.flushAck(terminal);
+  }
+
+  /** Runs a step's check in the sandbox (scripts run a while: a longer timeout). */
+  checkStep(stepId: string, lang: 'en' | 'ko'): Promise<LessonCheckResult> {
+    return this.request('lesson:check', { stepId, lang }, LessonCheckResult, 90_000);
+  }
+
+  /** Prepares a step's starting state in the sandbox. */
+  setupStep(stepId: string, lang: 'en' | 'ko'): Promise<LessonSetupResult> {
+    return this.request('lesson:setup', { stepId, lang }, LessonSetupResult, 150_000);
+  }
+
+  /** Writes one of the step's files into the learner's home. */
+  createLessonFile(stepId: string, lang: 'en' | 'ko', path: string): Promise<LessonFileResult> {
+    return this.request('lesson:createFile', { stepId, lang, path }, LessonFileResult);
   }
 
   /** Stops following a terminal and asks the server to close it. */
@@ -678,7 +696,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
   // ---------------------------------------------------------------- requests
 
   private request<T extends z.ZodType>(
-    event: 'session:info' | 'session:reset' | 'term:open' | 'term:attach' | 'term:close',
+    event: 'session:info' | 'session:reset' | 'term:open' | 'term:attach' | 'term:close' | 'lesson:check' | 'lesson:setup' | 'lesson:createFile',
     payload: object,
     schema: T,
     timeoutMs = this.requestTimeoutMs,

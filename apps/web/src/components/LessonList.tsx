@@ -1,8 +1,10 @@
 import { getLocale, getTranslations } from 'next-intl/server';
-import { lessons } from '@/content/lessons';
+import { lessonOutline } from '@/content/lessons';
+import { LessonProgressBadge } from './lesson/LessonProgressBadge';
 
 export async function LessonList() {
   const [locale, t] = await Promise.all([getLocale(), getTranslations('Lessons')]);
+  const lessons = lessonOutline();
   return (
     <section id="lessons" aria-labelledby="lessons-title" className="scroll-mt-20">
       <div className="mx-auto max-w-6xl px-5 py-16 sm:px-8">
@@ -21,16 +23,12 @@ export async function LessonList() {
                 <span className="font-mono text-xs font-semibold tracking-wider text-sea-400 uppercase">
                   {t('lessonNumber', { number: lesson.number })}
                 </span>
-                {lesson.status === 'coming-soon' ? (
-                  <span className="rounded-full border border-sand-300/40 bg-sand-300/10 px-2.5 py-0.5 text-xs font-medium text-sand-200">
-                    {t('comingSoon')}
-                  </span>
-                ) : null}
+                <LessonProgressBadge lessonId={lesson.slug} total={lesson.steps} />
               </div>
               <h3 className="mt-3 text-lg font-semibold text-white">{lesson.title[locale]}</h3>
               <p className="mt-2 text-sm leading-relaxed text-harbor-300">{lesson.summary[locale]}</p>
-              {lesson.status === 'available' ? (
-                <div className="mt-auto pt-4">
+              <p className="mt-3 text-xs text-harbor-400">{t('meta', { minutes: lesson.minutes, steps: lesson.steps })}</p>
+              <div className="mt-auto pt-4">
                 <a
                   href={`/lessons/${lesson.slug}`}
                   aria-label={t('startLabel', { number: lesson.number, title: lesson.title[locale] })}
@@ -40,8 +38,7 @@ export async function LessonList() {
                   {t('available')}
                   <span aria-hidden="true">→</span>
                 </a>
-                </div>
-              ) : null}
+              </div>
             </li>
           ))}
         </ol>

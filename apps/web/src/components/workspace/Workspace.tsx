@@ -10,12 +10,7 @@ import { StatusBar } from './StatusBar';
 import type { TerminalController } from './terminal-controller';
 import { TerminalTabs } from './TerminalTabs';
 import { Spinner, TerminalView } from './TerminalView';
-import { useLearnerWorkspace } from './use-learner-workspace';
-
-export interface WorkspaceProps {
-  /** The lesson the sandbox is started for (POST /api/sessions { lessonId }). */
-  lessonId: string;
-}
+import { useWorkspace } from './WorkspaceContext';
 
 const tabId = (key: string) => `tab-${key}`;
 const panelId = (key: string) => `panel-${key}`;
@@ -41,11 +36,11 @@ function useExitedTabs(tabs: TerminalController[]): Set<string> {
 /**
  * The learner's sandbox beside a lesson: Start, then terminals in tabs, a status bar
  * with the time left and Reset, a banner while the connection is restored, and an
- * overlay once the session is over.
+ * overlay once the session is over. The session itself lives in WorkspaceProvider.
  */
-export function Workspace({ lessonId }: WorkspaceProps) {
+export function Workspace() {
   const t = useTranslations('Workspace');
-  const ws = useLearnerWorkspace(lessonId);
+  const ws = useWorkspace();
   const [confirmReset, setConfirmReset] = useState(false);
   const exited = useExitedTabs(ws.tabs);
   const live = ws.phase.kind === 'live';

@@ -23,6 +23,18 @@ export interface TerminalWriter {
 type Entry = { kind: 'data'; data: Uint8Array; end: number } | { kind: 'skipped' } | { kind: 'exit'; code: number };
 
 const HISTORY_BYTES = 1 << 20;
+/** The sandbox's shell prints OSC 133 "D" (command finished) before every prompt. */
+const COMMAND_DONE = new TextEncoder().encode('\x1b]133;D');
+/** Input typed (by Run) before the terminal is live, sent once it is. */
+const MAX_QUEUED_INPUT = 64 * 1024;
+
+function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = haystack.indexOf(needle[0]!); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0]!, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
 
 export interface TerminalSnapshot {
   phase: TerminalPhase;
@@ -42,6 +54,8 @@ export class TerminalController {
   private pending: Entry[] = [];
   private started = false;
   private lastSize: { cols: number; rows: number } | null = null;
+  private queuedInput = '';
+  private readonly commandListeners = new Set<() => void>();
 
   constructor(
     private readonly connection: LearnerConnection,
@@ -75,6 +89,11 @@ export class TerminalController {
 
   private update(patch: Partial<TerminalSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
+    if (this.snapshot.phase === 'live' && this.queuedInput && this.snapshot.termId) {
+      const queued = this.queuedInput;
+      this.queuedInput = '';
+      this.connection.input(this.snapshot.termId, queued);
+    }
     for (const listener of this.listeners) listener();
   }
 
@@ -107,12 +126,20 @@ export class TerminalController {
 
   input(data: string): void {
     if (this.snapshot.termId && this.snapshot.phase === 'live') this.connection.input(this.snapshot.termId, data);
+    else if (this.snapshot.phase === 'pending') this.queuedInput = (this.queuedInput + data).slice(0, MAX_QUEUED_INPUT);
+  }
+
+  /** Called whenever a command typed in this terminal's shell has finished. */
+  onCommandDone(listener: () => void): () => void {
+    this.commandListeners.add(listener);
+    return () => this.commandListeners.delete(listener);
   }
 
   /** Closes the terminal on the server (when the tab is closed). */
   close(): void {
     this.writer = null;
     this.listeners.clear();
+    this.commandListeners.clear();
     if (this.snapshot.termId) void this.connection.closeTerminal(this.snapshot.termId);
   }
 
@@ -120,6 +147,7 @@ export class TerminalController {
   discard(): void {
     this.writer = null;
     this.listeners.clear();
+    this.commandListeners.clear();
   }
 
   /** Binds a view: it gets the screen so far, then live output. Returns the unbind function. */
@@ -141,6 +169,7 @@ export class TerminalController {
       data: (chunk: TerminalChunk) => {
         if (chunk.skipped > 0) this.push({ kind: 'skipped' });
         if (chunk.data.length > 0) this.push({ kind: 'data', data: chunk.data, end: chunk.seq + chunk.data.length });
+        if (this.commandListeners.size && contains(chunk.data, COMMAND_DONE)) for (const listener of this.commandListeners) listener();
       },
       exit: (exitCode: number) => {
         this.push({ kind: 'exit', code: exitCode });

@@ -64,7 +64,22 @@ export interface LearnerWorkspace {
   reset(): Promise<void>;
   /** The learner typed something (clears an idle warning). */
   activity(): void;
+  /**
+   * Types a lesson's command into the active terminal (starting the sandbox or
+   * opening a terminal first when needed). `interrupt` sends Ctrl-C before it.
+   */
+  typeCommand(text: string, opts?: { interrupt?: boolean }): void;
+  /** Called whenever a command finishes in any of the session's terminals. */
+  onCommandDone(listener: () => void): () => void;
 }
+
+/** What a Run button sends: the block's lines, each ended by Enter, as a keyboard would. */
+export function commandKeys(text: string): string {
+  const body = text.replace(/\n+$/, '');
+  return body ? `${body.replace(/\n/g, '\r')}\r` : '';
+}
+
+const INTERRUPT_SETTLE_MS = 250;
 
 export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
   const [phase, setPhase] = useState<WorkspacePhase>({ kind: 'idle' });
@@ -83,6 +98,9 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
   const wanted = useRef(0);
   const resettingRef = useRef(false);
   const autoStarted = useRef(false);
+  /** A command typed (by Run) before any terminal existed: the first terminal gets it. */
+  const pendingCommand = useRef('');
+  const commandListeners = useRef(new Set<() => void>());
   const connection = phase.kind === 'live' ? phase.connection : null;
 
   const replaceTabs = useCallback((next: TerminalController[], active?: string | null) => {
@@ -93,7 +111,15 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
 
   const makeTab = useCallback((conn: LearnerConnection, adoptTermId?: string) => {
     tabCounter.current += 1;
-    return new TerminalController(conn, `term-${tabCounter.current}`, tabCounter.current, adoptTermId);
+    const tab = new TerminalController(conn, `term-${tabCounter.current}`, tabCounter.current, adoptTermId);
+    tab.onCommandDone(() => {
+      for (const listener of commandListeners.current) listener();
+    });
+    if (pendingCommand.current) {
+      tab.input(pendingCommand.current);
+      pendingCommand.current = '';
+    }
+    return tab;
   }, []);
 
   /** Opens (or adopts) the terminals a ready session needs. */
@@ -218,6 +244,29 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
     setWarning((w) => (w?.kind === 'idle' ? null : w));
   }, []);
 
+  const typeCommand = useCallback(
+    (text: string, opts: { interrupt?: boolean } = {}) => {
+      const keys = commandKeys(text);
+      const active = tabsRef.current.find((t) => t.key === activeKey) ?? tabsRef.current[0];
+      if (active && active.getSnapshot().phase !== 'exited') {
+        if (opts.interrupt) {
+          active.input('\x03');
+          if (keys) setTimeout(() => active.input(keys), INTERRUPT_SETTLE_MS);
+        } else if (keys) active.input(keys);
+        return;
+      }
+      pendingCommand.current = keys;
+      if (connection && !resettingRef.current) newTab();
+      else if (phase.kind === 'idle' || phase.kind === 'error') void start();
+    },
+    [activeKey, connection, newTab, phase.kind, start],
+  );
+
+  const onCommandDone = useCallback((listener: () => void) => {
+    commandListeners.current.add(listener);
+    return () => void commandListeners.current.delete(listener);
+  }, []);
+
   const ended = !resetting && phase.kind === 'live' && (fatal !== null || (view !== null && ENDED_STATES.has(view.state)));
 
   return {
@@ -237,5 +286,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
     selectTab: setActiveKey,
     reset,
     activity,
+    typeCommand,
+    onCommandDone,
   };
 }

@@ -7,6 +7,8 @@ import type { WebConfig } from '../config';
 import { createApi } from '../http/api';
 import { SessionService } from '../sessions/service';
 import type { SessionStore } from '../sessions/store';
+import type { CourseSource } from '../lessons/course-source';
+import { LessonActions } from '../lessons/lesson-actions';
 import { AgentHub } from './agent-hub';
 import { LearnerHub } from './learner-hub';
 
@@ -21,7 +23,7 @@ export async function createGateway(opts: {
   http: HttpServer;
   origins: ReadonlySet<string>;
   store: SessionStore;
-  lessonIds: ReadonlySet<string>;
+  course: CourseSource;
   version: string;
   log: Logger;
 }) {
@@ -71,13 +73,14 @@ export async function createGateway(opts: {
     store: opts.store,
     agents,
     tokens,
-    lessonIds: opts.lessonIds,
+    lessonIds: { has: (id) => opts.course.lesson(id) !== undefined },
     limits: { perVisitorPerHour: config.rateLimits.sessionsPerVisitorPerHour, perAddressPerHour: config.rateLimits.sessionsPerAddressPerHour },
     sandboxMemoryBytes: 1536 * 1024 * 1024,
     push: (sessionId, event, payload) => learners?.toSession(sessionId, event, payload),
     log,
   });
-  learners = new LearnerHub(io.of(BROWSER_NAMESPACE) as never, { origins: opts.origins, tokens, store: opts.store, agents, sessions, log });
+  const lessons = new LessonActions(opts.course, agents);
+  learners = new LearnerHub(io.of(BROWSER_NAMESPACE) as never, { origins: opts.origins, tokens, store: opts.store, agents, sessions, lessons, log });
   const api = createApi({
     origins: opts.origins,
     tokens,

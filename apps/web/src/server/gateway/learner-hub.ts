@@ -17,9 +17,11 @@ import { VISITOR_COOKIE, type Tokens } from '../auth/tokens';
 import type { SessionService } from '../sessions/service';
 import type { SessionStore } from '../sessions/store';
 import type { AgentHub } from './agent-hub';
+import type { LessonActions } from '../lessons/lesson-actions';
 
 interface LearnerData {
   sessionId: string;
+  lessonId: string;
   visitorId: string;
   agentId: string;
   /** Terminals this page is attached to (detached when it goes away). */
@@ -49,6 +51,7 @@ export class LearnerHub {
       store: SessionStore;
       agents: AgentHub;
       sessions: SessionService;
+      lessons: LessonActions;
       log: Logger;
     },
   ) {
@@ -93,6 +96,7 @@ export class LearnerHub {
     if (!record || record.visitorId !== visitorId) throw new BerthError('unauthorized', 'no such session');
     socket.data = {
       sessionId: record.id,
+      lessonId: record.lessonId,
       visitorId,
       agentId: record.agentId,
       attached: new Set(),
@@ -101,7 +105,8 @@ export class LearnerHub {
   }
 
   private serve(socket: LearnerSocket): void {
-    const { sessionId, agentId } = socket.data;
+    const { sessionId, agentId, lessonId } = socket.data;
+    const lesson = { sessionId, agentId, lessonId };
     void socket.join(sessionRoom(sessionId));
     const viewerId = socket.id;
     const handlers: { [N in BrowserRequestName]: (req: never) => unknown } = {
@@ -129,6 +134,10 @@ export class LearnerHub {
       'term:resize': (req: { termId: string; cols: number; rows: number }) =>
         this.deps.agents.send(agentId, 'term:resize', { sessionId, ...req }),
       'term:ack': (req: { termId: string; seq: number }) => this.deps.agents.send(agentId, 'term:ack', { sessionId, viewerId, ...req }),
+      'lesson:check': (req: { stepId: string; lang: 'en' | 'ko' }) => this.deps.lessons.check(lesson, req.stepId, req.lang),
+      'lesson:setup': (req: { stepId: string; lang: 'en' | 'ko' }) => this.deps.lessons.setup(lesson, req.stepId, req.lang),
+      'lesson:createFile': (req: { stepId: string; lang: 'en' | 'ko'; path: string }) =>
+        this.deps.lessons.createFile(lesson, req.stepId, req.lang, req.path),
     };
     for (const name of Object.keys(browserRequestSchemas) as BrowserRequestName[]) {
       socket.on(name as never, ((payload: unknown, ack: unknown) => {

@@ -18,7 +18,8 @@ export interface SessionServiceOptions {
   agents: AgentHub;
   tokens: Tokens;
   /** Lessons a session may be started for. */
-  lessonIds: ReadonlySet<string>;
+  /** Which lesson ids exist (the course may change while developing). */
+  lessonIds: { has(id: string): boolean };
   limits: { perVisitorPerHour: number; perAddressPerHour: number };
   /** Memory a default sandbox needs (for placement). */
   sandboxMemoryBytes: number;
