@@ -51,6 +51,7 @@ e2e() {
 step "prisma client" npm run -s -w apps/web db:generate
 step "lint" npx eslint --max-warnings=0 .
 step "type-check" bash -c 'npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web --noEmit'
+step "course content" npm run -s content:check
 step "unit tests" vitest_project unit
 # Test tools from Debian: Chromium for the browser tests, Redis for the several-gateways test.
 step "test tools (chromium, redis-server)" bash -c 'missing=""; command -v chromium >/dev/null || missing="chromium";

@@ -155,4 +155,33 @@ describe('the gateway', () => {
     await connectAgent();
     await expect.poll(() => states.at(-1)).toBe('ready');
   });
+
+  it("runs a step's check from the lesson in the learner's language, and refuses steps and files the lesson does not have", async () => {
+    const { base, agent } = await stack();
+    const { body, cookie } = await startSession(base);
+    const s = await page(base, body.token, cookie);
+    await expect.poll(async () => ((await ask<LearnerSessionView>(s, 'session:info', {})) as { data: LearnerSessionView }).data.state).toBe('ready');
+
+    agent.driver.respond = () => ({ exitCode: 1, stdout: '먼저 터미널에서 uname -r 을 실행하세요.\n', stderr: '' });
+    const failed = await ask<{ passed: boolean; message: string }>(s, 'lesson:check', { stepId: 'same-kernel', lang: 'ko' });
+    expect(failed).toEqual({ ok: true, data: { passed: false, message: '먼저 터미널에서 uname -r 을 실행하세요.', durationMs: expect.any(Number) } });
+    // The script is the lesson's (library + check), not anything the page sent.
+    const script = agent.driver.runs.at(-1)!.argv;
+    expect(script.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(script[2]).toMatch(/^export BERTH_LANG=ko\n/);
+    expect(script[2]).toContain("ran '^uname -r'");
+
+    agent.driver.respond = () => ({ exitCode: 0, stdout: '', stderr: '' });
+    expect(await ask(s, 'lesson:check', { stepId: 'same-kernel', lang: 'en' })).toMatchObject({ ok: true, data: { passed: true } });
+    expect(await ask(s, 'lesson:check', { stepId: 'no-such-step', lang: 'en' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(s, 'lesson:createFile', { stepId: 'same-kernel', lang: 'en', path: 'app/x.txt' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await ask(s, 'lesson:createFile', { stepId: 'same-kernel', lang: 'en', path: '../../etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await ask(s, 'lesson:check', { stepId: 'same-kernel', lang: 'fr' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
 });

@@ -1,6 +1,6 @@
 import { BerthError } from '@berth/protocol';
 import { FakePty } from '../terminal/fake-pty';
-import type { DiscoveredSandbox, DriverEvent, RunResult, SandboxDriver, SandboxSpec } from './driver';
+import type { DiscoveredSandbox, DriverEvent, RunOptions, RunResult, SandboxDriver, SandboxSpec } from './driver';
 import type { SlotIdentity } from './slots';
 
 interface FakeSandbox {
@@ -81,9 +81,14 @@ export class FakeDriver implements SandboxDriver {
     return pty;
   }
 
-  async run(sessionId: string, _identity: SlotIdentity, argv: string[]): Promise<RunResult> {
+  /** What run() answers (tests set it); by default: success, no output. */
+  respond: (argv: string[], opts: RunOptions) => RunResult = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  readonly runs: { argv: string[]; opts: RunOptions }[] = [];
+
+  async run(sessionId: string, _identity: SlotIdentity, argv: string[], _timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
     this.calls.push(`run ${sessionId} ${argv.join(' ')}`);
-    return { exitCode: 0, stdout: '', stderr: '' };
+    this.runs.push({ argv, opts });
+    return this.respond(argv, opts);
   }
 
   watch(listener: (event: DriverEvent) => void): void {
