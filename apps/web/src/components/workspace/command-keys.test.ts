@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandKeys } from './use-learner-workspace';
+import { commandKeys } from './command-keys';
 
 describe('commandKeys (what Run types)', () => {
   it('ends every line with Enter, as a keyboard does', () => {

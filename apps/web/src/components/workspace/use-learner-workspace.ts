@@ -11,6 +11,7 @@ import {
   type ConnectionStatus,
   type SessionWarning,
 } from '@/client/learner-connection';
+import { commandKeys } from './command-keys';
 import { TerminalController } from './terminal-controller';
 
 export type WorkspacePhase =
@@ -71,12 +72,6 @@ export interface LearnerWorkspace {
   typeCommand(text: string, opts?: { interrupt?: boolean }): void;
   /** Called whenever a command finishes in any of the session's terminals. */
   onCommandDone(listener: () => void): () => void;
-}
-
-/** What a Run button sends: the block's lines, each ended by Enter, as a keyboard would. */
-export function commandKeys(text: string): string {
-  const body = text.replace(/\n+$/, '');
-  return body ? `${body.replace(/\n/g, '\r')}\r` : '';
 }
 
 const INTERRUPT_SETTLE_MS = 250;
