@@ -48,7 +48,9 @@ describe('lesson player on a real sandbox', { timeout: 120_000 }, () => {
     const kernels = (await screenText(page)).match(/^\d+\.\d+\S*$/gm) ?? [];
     expect(kernels.length).toBe(2);
     expect(kernels[0]).toBe(kernels[1]);
-    // The player moves on to the next step.
+    // The done step stays open with its success; Next moves on.
+    expect(await step(page, 'same-kernel').getByTestId('check-result').getAttribute('data-state')).toBe('done');
+    await step(page, 'same-kernel').getByTestId('next-step').click();
     expect(await step(page, 'startup-time').getAttribute('data-active')).toBe('true');
     expect(await page.getByTestId('progress-text').textContent()).toBe('1 of 2 steps done');
     await session.screenshot('player-en-step-done');

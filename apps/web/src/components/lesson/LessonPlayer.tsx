@@ -67,9 +67,13 @@ export function LessonPlayer(props: LessonPlayerProps) {
   const stepRefs = useRef(new Map<string, HTMLElement>());
 
   useEffect(() => {
-    setProgress(loadProgress(lessonId));
+    const saved = loadProgress(lessonId);
+    // Open where the learner left off (or the first step not done); a step that
+    // gets done stays open, with its success and the way on, until they move.
+    const first = steps.find((s) => !saved.done.includes(s.id)) ?? steps[0]!;
+    setProgress(saved.active && steps.some((s) => s.id === saved.active) ? saved : { ...saved, active: first.id });
     setLoaded(true);
-  }, [lessonId]);
+  }, [lessonId, steps]);
 
   const update = useCallback(
     (change: (p: LessonProgress) => LessonProgress) => {
