@@ -20,7 +20,7 @@ fi
 # The Prisma client is generated offline from prisma/schema.prisma (gitignored output).
 npm run -s -w apps/web db:generate >/dev/null
 
-web_hash=$( { dir_hash apps/web/src; dir_hash apps/web/messages; dir_hash packages/protocol/src; sha256sum apps/web/*.json apps/web/*.ts apps/web/*.mjs package-lock.json; } | sha256sum | cut -d' ' -f1)
+web_hash=$( { dir_hash apps/web/src; dir_hash apps/web/messages; dir_hash packages/protocol/src; dir_hash packages/content/src; sha256sum apps/web/*.json apps/web/*.ts apps/web/*.mjs package-lock.json; } | sha256sum | cut -d' ' -f1)
 if [ ! -f apps/web/.next/BUILD_ID ] || [ "$(cat apps/web/.next/.berth-src-hash 2>/dev/null)" != "$web_hash" ]; then
     log "building the web app"
     npm run build -w apps/web --silent >"$BERTH_LOG_DIR/web-build.log" 2>&1 ||
