@@ -66,7 +66,7 @@ export function CodeBlock({ kind, lang, text, stepId, path, interrupt }: CodeBlo
   const player = useLessonPlayer();
   const lines = text.split('\n');
   const prompts = promptLines(lines);
-  const file = path ? player?.fileState(path) : undefined;
+  const file = path && stepId ? player?.fileState(stepId, path) : undefined;
 
   return (
     <figure

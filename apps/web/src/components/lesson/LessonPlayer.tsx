@@ -169,20 +169,21 @@ export function LessonPlayer(props: LessonPlayerProps) {
 
   const actions: LessonPlayerActions = useMemo(
     () => ({
-      fileState: (path) => files[path],
+      fileState: (stepId, path) => files[`${stepId}/${path}`],
       createFile: (stepId, path) => {
+        const key = `${stepId}/${path}`;
         if (!connection || !ready) {
-          setFiles((f) => ({ ...f, [path]: { kind: 'error', message: t('needSandbox') } }));
+          setFiles((f) => ({ ...f, [key]: { kind: 'error', message: t('needSandbox') } }));
           return;
         }
-        setFiles((f) => ({ ...f, [path]: { kind: 'busy' } }));
+        setFiles((f) => ({ ...f, [key]: { kind: 'busy' } }));
         connection.createLessonFile(stepId, lang, path).then(
           () => {
-            setFiles((f) => ({ ...f, [path]: { kind: 'ok', message: t('created', { path }) } }));
+            setFiles((f) => ({ ...f, [key]: { kind: 'ok', message: t('created', { path }) } }));
             if (!done.has(stepId)) void runCheck(true);
           },
           (error: unknown) =>
-            setFiles((f) => ({ ...f, [path]: { kind: 'error', message: t('createFailed', { message: toLearnerError(error).message }) } })),
+            setFiles((f) => ({ ...f, [key]: { kind: 'error', message: t('createFailed', { message: toLearnerError(error).message }) } })),
         );
       },
     }),

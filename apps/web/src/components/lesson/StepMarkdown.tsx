@@ -60,7 +60,7 @@ const prose: Components = {
   ),
   thead: ({ children }) => <thead className="bg-harbor-900 text-harbor-100">{children}</thead>,
   th: ({ children }) => <th className="px-3 py-2 font-semibold">{children}</th>,
-  td: ({ children }) => <td className="border-t border-harbor-800 px-3 py-2 text-harbor-200">{children}</td>,
+  td: ({ children }) => <td className="border-t border-harbor-800 px-3 py-2 text-harbor-200 [&_code]:whitespace-nowrap">{children}</td>,
 };
 
 /**

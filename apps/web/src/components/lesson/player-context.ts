@@ -7,7 +7,7 @@ export type FileState = { kind: 'busy' } | { kind: 'ok' | 'error'; message: stri
 /** What code blocks inside a lesson ask of the player. */
 export interface LessonPlayerActions {
   createFile(stepId: string, path: string): void;
-  fileState(path: string): FileState | undefined;
+  fileState(stepId: string, path: string): FileState | undefined;
 }
 
 export const LessonPlayerContext = createContext<LessonPlayerActions | null>(null);
