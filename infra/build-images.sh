@@ -4,19 +4,22 @@
 # and print its size. Cached: an image whose folder (and dependencies) did not
 # change since it was built is skipped, and so is a push the registry has.
 #
-# usage: build-images.sh [--force] [--no-push] [--smoke] [FOLDER...]
+# usage: build-images.sh [--force] [--no-push] [--smoke] [--sandbox] [FOLDER...]
 #   --force    rebuild even when the cache key matches (only the named
 #              folders when names are given, else all)
 #   --no-push  do not push to the local registry
 #   --smoke    run every image's smoke.sh (built images always run theirs)
+#   --sandbox  then run the smoke.sh of every pushed image again inside a real
+#              learner sandbox (rootless Docker 26, pulling through the mirror)
 set -euo pipefail
 
 . "$(dirname "$0")/lib/common.sh"
 . "$BERTH_LIB_DIR/images.sh"
 
 export DOCKER_BUILDKIT=0   # the host engine is 20.10: use the classic builder
-FORCE=0 PUSH=1 SMOKE_ALL=0
-SUMMARY=()
+FORCE=0 PUSH=1 SMOKE_ALL=0 SANDBOX=0
+SUMMARY=() SANDBOX_SUMMARY=()
+SMOKE_DOCKER_CONFIG=""
 declare -A NAMED=()
 
 build_image() { # FOLDER HASH
@@ -63,7 +66,10 @@ push_image() { # FOLDER -> prints the tags pushed
 
 smoke_image() { # FOLDER
     local out
-    if ! out=$(bash "$BERTH_IMAGES_DIR/$1/smoke.sh" 2>&1); then
+    [ -n "$SMOKE_DOCKER_CONFIG" ] || SMOKE_DOCKER_CONFIG=$(smoke_docker_config)
+    local env=()
+    [ -z "$SMOKE_DOCKER_CONFIG" ] || env=(DOCKER_CONFIG="$SMOKE_DOCKER_CONFIG")
+    if ! out=$(env "${env[@]}" bash "$BERTH_IMAGES_DIR/$1/smoke.sh" 2>&1); then
         echo "$out" >&2
         die "$1: smoke test failed"
     fi
@@ -93,8 +99,32 @@ process_image() { # FOLDER
         [ -n "$pushed" ] && status="$status, pushed $pushed"
     fi
     size=$(human_size "$(docker image inspect -f '{{.Size}}' "$ref")")
-    SUMMARY+=("$(printf '%-16s %-34s %10s %6.1fs  %s' "$f" "${IMG_NAME[$f]}:${IMG_TAGS[$f]// /,}" "$size" \
+    SUMMARY+=("$(printf '%-16s %-44s %10s %6.1fs  %s' "$f" "${IMG_NAME[$f]}:${IMG_TAGS[$f]// /,}" "$size" \
         "$(awk -v a="$start" -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$status")")
+}
+
+# The smoke tests again, inside one real sandbox, as the learner (--sandbox).
+sandbox_smokes() {
+    local f start out status failed=0
+    sandbox_start
+    trap sandbox_stop EXIT
+    for f in "${IMG_ORDER[@]}"; do
+        [ "${IMG_PUSH[$f]}" = yes ] || continue
+        start=$(now_ms)
+        if out=$(sandbox_run 'bash -s' <"$BERTH_IMAGES_DIR/$f/smoke.sh" 2>&1); then
+            status="smoke ok in the sandbox"
+        else
+            status="FAILED in the sandbox"
+            failed=1
+            echo "$out" | tail -n 30 >&2
+        fi
+        SANDBOX_SUMMARY+=("$(printf '%-16s %6.1fs  %s' "$f" \
+            "$(awk -v a="$start" -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$status")")
+    done
+    SANDBOX_SUMMARY+=("$(printf '%-16s %s' "(disk)" "$(sandbox_run 'docker system df --format "{{.Type}} {{.Size}}" | tr "\n" " "')")")
+    sandbox_stop
+    trap - EXIT
+    return $failed
 }
 
 main() {
@@ -106,7 +136,8 @@ main() {
             --force) FORCE=1 ;;
             --no-push) PUSH=0 ;;
             --smoke) SMOKE_ALL=1 ;;
-            -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+            --sandbox) SANDBOX=1 ;;
+            -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
             -*) die "unknown option $1" ;;
             *) args+=("${1%/}"); NAMED[${1%/}]=1 ;;
         esac
@@ -119,9 +150,17 @@ main() {
     load_images
     order_images "${args[@]}"
     for f in "${IMG_ORDER[@]}"; do process_image "$f"; done
-    printf '%-16s %-34s %10s %7s  %s\n' FOLDER IMAGE SIZE TIME STATUS
+    printf '%-16s %-44s %10s %7s  %s\n' FOLDER IMAGE SIZE TIME STATUS
     printf '%s\n' "${SUMMARY[@]}"
+    local rc=0
+    if [ $SANDBOX = 1 ]; then
+        [ $PUSH = 1 ] || warn "--no-push: the sandbox pulls what the registry has, not what was just built"
+        sandbox_smokes || rc=1
+        printf '%-16s %7s  %s\n' FOLDER TIME "IN A SANDBOX (slot $SANDBOX_SLOT)"
+        printf '%s\n' "${SANDBOX_SUMMARY[@]}"
+    fi
     echo "total $(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }')s (engine $engine_ok)"
+    [ $rc = 0 ] || die "smoke tests failed inside the sandbox"
 }
 
 main "$@"

@@ -92,3 +92,76 @@ registry_image_id() {
 }
 
 human_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b / 1048576; else printf "%.0f kB", b / 1024 }'; }
+
+# Smoke tests may use `docker compose` (v2). When the host's docker has no
+# compose plugin (Debian bookworm's docker.io has none), a DOCKER_CONFIG
+# directory whose cli-plugins/ holds the plugin from the session image (trixie's
+# docker-compose, static) serves the smoke tests. Prints the directory, or
+# nothing when the host has compose or the session image does not exist yet.
+smoke_docker_config() {
+    local dir="$BERTH_CACHE_DIR/smoke-docker-config" id c
+    docker compose version >/dev/null 2>&1 && return 0
+    id=$(docker image inspect -f '{{.Id}}' berth/session:latest 2>/dev/null) || return 0
+    if [ "$(cat "$dir/session-image" 2>/dev/null)" != "$id" ]; then
+        mkdir -p "$dir/cli-plugins"
+        c=$(docker create berth/session:latest)
+        docker cp "$c:/usr/libexec/docker/cli-plugins/docker-compose" "$dir/cli-plugins/docker-compose.new" >/dev/null ||
+            { docker rm "$c" >/dev/null; return 0; }
+        docker rm "$c" >/dev/null
+        mv "$dir/cli-plugins/docker-compose.new" "$dir/cli-plugins/docker-compose"
+        echo "$id" >"$dir/session-image"
+    fi
+    echo "$dir"
+}
+
+# --- smoke tests inside a real sandbox (build-images.sh --sandbox) -----------
+# One sandbox started as the agent starts one (the contract flags, a throwaway
+# volume as the home, the mirror), in slot BERTH_SMOKE_SLOT (default 62: no
+# agent, test or dev script uses it); each image's smoke.sh runs in it as the
+# learner, pulling through the mirror, with the inner Docker 26 and BuildKit.
+SANDBOX_SLOT=${BERTH_SMOKE_SLOT:-62}
+SANDBOX_NAME=""
+SANDBOX_UID=$((100000 + SANDBOX_SLOT))
+
+sandbox_start() {
+    local line="" t0
+    SANDBOX_NAME=berth-smoke-sandbox-$$
+    [ -s "$BERTH_RUN_DIR/mirror" ] || die "no $BERTH_RUN_DIR/mirror: run infra/setup-host.sh"
+    docker volume create "$SANDBOX_NAME" >/dev/null
+    t0=$(now_ms)
+    docker run -d --name "$SANDBOX_NAME" \
+        --cap-add SYS_ADMIN --device /dev/net/tun \
+        --security-opt systempaths=unconfined \
+        --security-opt seccomp="$BERTH_STATE_DIR/seccomp-sandbox.json" \
+        --tmpfs /tmp:rw,nosuid,nodev,mode=1777 --tmpfs /run:rw,nosuid,nodev,mode=755 \
+        --memory 1g --pids-limit 512 --cpus 1 --log-opt max-size=5m \
+        -e BERTH_UID=$SANDBOX_UID -e BERTH_SUBUID_START=$((1048576 + SANDBOX_SLOT * 65536)) \
+        -e BERTH_SUBUID_COUNT=65536 -e BERTH_MIRROR="$(cat "$BERTH_RUN_DIR/mirror")" \
+        -e DOCKERD_ROOTLESS_ROOTLESSKIT_SLIRP4NETNS_SANDBOX=false \
+        --mount type=volume,src="$SANDBOX_NAME",dst=/home/learner \
+        berth/session:latest >/dev/null
+    for _ in $(seq 1 600); do
+        line=$(docker logs "$SANDBOX_NAME" 2>/dev/null | grep -m1 '^berth-sandbox:' || true)
+        [ -n "$line" ] && break
+        sleep 0.1
+    done
+    if [ "$line" != "berth-sandbox: ready" ]; then
+        docker logs --tail 30 "$SANDBOX_NAME" >&2 || true
+        sandbox_stop
+        die "the smoke sandbox said: ${line:-nothing}"
+    fi
+    log "sandbox $SANDBOX_NAME (slot $SANDBOX_SLOT) ready in $(($(now_ms) - t0)) ms"
+}
+
+# sandbox_run COMMAND: bash -l as the learner, exactly as the agent opens a shell; stdin passes.
+sandbox_run() {
+    docker exec -i -u "$SANDBOX_UID:$SANDBOX_UID" -w /home/learner -e HOME=/home/learner -e USER=learner \
+        -e DOCKER_HOST="unix:///run/user/$SANDBOX_UID/docker.sock" "$SANDBOX_NAME" bash -l -c "$1"
+}
+
+sandbox_stop() {
+    [ -n "$SANDBOX_NAME" ] || return 0
+    docker rm -f "$SANDBOX_NAME" >/dev/null 2>&1 || true
+    docker volume rm "$SANDBOX_NAME" >/dev/null 2>&1 || true
+    SANDBOX_NAME=""
+}
