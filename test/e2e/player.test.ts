@@ -96,4 +96,21 @@ describe('lesson player on a real sandbox', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('quiz-score').textContent()).toBe('2문제 중 1문제 정답');
     await session.screenshot('player-ko-quiz');
   });
+
+  it('"Create this file" writes the block into the sandbox, where the shell sees it', async () => {
+    const session = await openBrowser({ locale: 'en-US' });
+    sessions.push(session);
+    const { page } = session;
+    await page.goto(`${WEB_URL}/lessons/first-dockerfile`, { waitUntil: 'networkidle' });
+    await startSandbox(page);
+    const block = page.locator('[data-active=true] [data-testid=file-block]').first();
+    const path = (await block.getAttribute('data-path'))!;
+    const firstLine = ((await block.locator('pre').textContent()) ?? '').split('\n')[0]!;
+    await block.getByTestId('code-create').click();
+    await expect.poll(() => block.getByTestId('code-create-status').textContent().catch(() => '')).toBe(`Created ~/${path}`);
+    await page.getByTestId('terminal').first().click();
+    await page.keyboard.type(`head -n 1 ~/${path}\n`);
+    await expect.poll(() => screenText(page)).toContain(`\n${firstLine}\n`);
+    await session.screenshot('player-en-file-created');
+  });
 });
