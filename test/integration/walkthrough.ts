@@ -5,7 +5,7 @@
  * solution, for a challenge), its files written, and its check again (which must
  * pass now).
  */
-import { composeScript, type Course, type Lang, type Lesson, type Step } from '@berth/content';
+import { composeScript, fileContent, type Course, type Lang, type Lesson, type Step } from '@berth/content';
 import { openTerminal, sessionId, type TestAgent } from './harness';
 
 const PROMPT_READY = '\x1b]133;B\x07';
@@ -107,7 +107,7 @@ async function walkStep(
   } else {
     for (const block of step.texts[lang].doc.blocks) {
       if (block.kind === 'file') {
-        await t.client.request('sandbox:writeFile', { sessionId: session, path: block.path, content: block.text, executable: false });
+        await t.client.request('sandbox:writeFile', { sessionId: session, path: block.path, content: fileContent(block), executable: false });
       } else if (block.kind === 'run') {
         if (block.interrupt) {
           term.type('\x03');

@@ -110,3 +110,8 @@ export function actionsOf(doc: StepDoc): string[] {
     .filter((b) => b.kind === 'run' || b.kind === 'file')
     .map((b) => (b.kind === 'file' ? `file ${b.path}\n${b.text}` : `run${b.interrupt ? ' interrupt' : ''}${b.interactive ? ' interactive' : ''}\n${b.text}`));
 }
+
+/** What "Create this file" writes: the block's text, ending with a newline as files do. */
+export function fileContent(block: Extract<Block, { kind: 'file' }>): string {
+  return block.text === '' || block.text.endsWith('\n') ? block.text : `${block.text}\n`;
+}

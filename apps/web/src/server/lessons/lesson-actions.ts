@@ -1,5 +1,5 @@
 import { BerthError, type LessonCheckResult, type LessonFileResult, type LessonSetupResult } from '@berth/protocol';
-import { composeScript, type Lang, type Lesson, type Step } from '@berth/content';
+import { composeScript, fileContent, type Lang, type Lesson, type Step } from '@berth/content';
 import type { AgentHub } from '../gateway/agent-hub';
 import type { CourseSource } from './course-source';
 
@@ -44,7 +44,7 @@ export class LessonActions {
     const { step } = this.step(ctx, stepId);
     const block = step.texts[lang].doc.blocks.find((b) => b.kind === 'file' && b.path === path);
     if (!block || block.kind !== 'file') throw new BerthError('not_found', `this step has no file ${path}`);
-    return this.agents.request(ctx.agentId, 'sandbox:writeFile', { sessionId: ctx.sessionId, path, content: block.text, executable: false });
+    return this.agents.request(ctx.agentId, 'sandbox:writeFile', { sessionId: ctx.sessionId, path, content: fileContent(block), executable: false });
   }
 
   private async runCheck(ctx: LessonContext, stepId: string, lang: Lang): Promise<LessonCheckResult> {
