@@ -29,11 +29,17 @@ async function waitForPrompt(raw: () => string, since: number, timeoutMs: number
   }
 }
 
-/** Waits until nothing has been printed for a while (a block that stays in a program). */
-async function waitForQuiet(raw: () => string, ms: number): Promise<void> {
+/**
+ * Waits until nothing has been printed for a while (a block that stays in a
+ * program), or at most `maxMs`: a program that prints steadily (`logs -f` of a
+ * ticker) is never quiet, and the next block interrupts it anyway.
+ */
+async function waitForQuiet(raw: () => string, ms: number, maxMs = 8_000): Promise<void> {
   let last = -1;
   let quietSince = Date.now();
+  const until = Date.now() + maxMs;
   for (;;) {
+    if (Date.now() > until) return;
     await new Promise((r) => setTimeout(r, 100));
     const n = raw().length;
     if (n !== last) {
