@@ -75,8 +75,10 @@ smoke_image() { # FOLDER
     fi
 }
 
+secs_since() { awk -v a="$1" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
+
 process_image() { # FOLDER
-    local f=$1 hash ref start status pushed="" size
+    local f=$1 hash ref start t status pushed="" size
     start=$(now_ms)
     hash=$(compute_hash "$f")
     IMG_HASH[$f]=$hash
@@ -86,21 +88,29 @@ process_image() { # FOLDER
     if [ "$force" = 0 ] && [ "$(local_hash "$ref")" = "$hash" ]; then
         status=cached
         tag_image "$f"
-        [ $SMOKE_ALL = 1 ] && smoke_image "$f" && status="cached, smoke ok"
+        if [ $SMOKE_ALL = 1 ]; then
+            t=$(now_ms)
+            smoke_image "$f"
+            status="cached, smoke ok $(secs_since "$t")s"
+        fi
     else
         log "building $f -> $ref (${IMG_BUILD[$f]})"
+        t=$(now_ms)
         build_image "$f" "$hash"
         tag_image "$f"
+        status="built $(secs_since "$t")s"
+        t=$(now_ms)
         smoke_image "$f"
-        status="built, smoke ok"
+        status="$status, smoke ok $(secs_since "$t")s"
     fi
     if [ "${IMG_PUSH[$f]}" = yes ] && [ $PUSH = 1 ]; then
+        t=$(now_ms)
         pushed=$(push_image "$f")
-        [ -n "$pushed" ] && status="$status, pushed $pushed"
+        [ -n "$pushed" ] && status="$status, pushed $(secs_since "$t")s: $pushed"
     fi
     size=$(human_size "$(docker image inspect -f '{{.Size}}' "$ref")")
     SUMMARY+=("$(printf '%-16s %-44s %10s %6.1fs  %s' "$f" "${IMG_NAME[$f]}:${IMG_TAGS[$f]// /,}" "$size" \
-        "$(awk -v a="$start" -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$status")")
+        "$(secs_since "$start")" "$status")")
 }
 
 # The smoke tests again, inside one real sandbox, as the learner (--sandbox).
@@ -118,8 +128,7 @@ sandbox_smokes() {
             failed=1
             echo "$out" | tail -n 30 >&2
         fi
-        SANDBOX_SUMMARY+=("$(printf '%-16s %6.1fs  %s' "$f" \
-            "$(awk -v a="$start" -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$status")")
+        SANDBOX_SUMMARY+=("$(printf '%-16s %6.1fs  %s' "$f" "$(secs_since "$start")" "$status")")
     done
     SANDBOX_SUMMARY+=("$(printf '%-16s %s' "(disk)" "$(sandbox_run 'docker system df --format "{{.Type}} {{.Size}}" | tr "\n" " "')")")
     sandbox_stop
