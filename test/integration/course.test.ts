@@ -16,9 +16,10 @@ if (only) console.log(`BERTH_WALK: walking only ${lessons.map((l) => l.manifest.
 
 let t: TestAgent;
 beforeAll(async () => {
-  // BERTH_WALK_SLOT lets several authors walk lessons at once (each with its own slot).
-  const slot = Number(process.env.BERTH_WALK_SLOT ?? 39);
-  t = await startTestAgent(`walk-${slot}`, { first: slot, count: 1 });
+  // Both languages walk side by side, each in its own sandbox (slots 17-18).
+  // BERTH_WALK_SLOT=N gives an author walking alone one slot of their own.
+  const slot = process.env.BERTH_WALK_SLOT ? Number(process.env.BERTH_WALK_SLOT) : 17;
+  t = await startTestAgent(`walk-${slot}`, { first: slot, count: process.env.BERTH_WALK_SLOT ? 1 : 2 });
 });
 afterAll(async () => {
   await t?.stop();
@@ -30,10 +31,22 @@ it('the course loads without problems', () => {
 });
 
 const langs = LANGS.filter((l) => !process.env.BERTH_WALK_LANG || process.env.BERTH_WALK_LANG === l);
+const oneSlot = Boolean(process.env.BERTH_WALK_SLOT);
 
-describe.each(langs)('walkthrough (%s)', (lang) => {
-  it.each(lessons.map((l) => [l.manifest.id, l] as const))('%s', { timeout: 900_000 }, async (_id, lesson) => {
-    const reports = await walkLesson(t, course, lesson, lang, (line) => console.log(line));
+/** Lessons of one language walk one after the other; the two languages side by side. */
+const queues = new Map<string, Promise<unknown>>();
+function inTurn<T>(queue: string, walk: () => Promise<T>): Promise<T> {
+  const turn = (queues.get(queue) ?? Promise.resolve()).then(walk);
+  queues.set(queue, turn.catch(() => undefined));
+  return turn;
+}
+
+// Interleaved (en 1, ko 1, en 2, ...) so the first tests started are one of each language.
+const walks = lessons.flatMap((lesson) => langs.map((lang) => [`${lesson.manifest.id} (${lang})`, lesson, lang] as const));
+
+describe('walkthrough', () => {
+  it.concurrent.each(walks)('%s', { timeout: 1_800_000 }, async (_name, lesson, lang) => {
+    const reports = await inTurn(oneSlot ? 'all' : lang, () => walkLesson(t, course, lesson, lang, (line) => console.log(line)));
     expect(reports.map((r) => r.step)).toEqual(lesson.steps.map((s) => s.id));
   });
 });
