@@ -163,7 +163,9 @@ describe('lesson page', { timeout: 60_000 }, () => {
     const { page, screenshot } = await open('en-US');
     expect(await page.locator('h1').textContent()).toBe('Why containers?');
     expect(await page.getByTestId('start').textContent()).toBe('Start the sandbox');
-    expect(await page.getByText('docker run hello-world').count()).toBe(1);
+    // The lesson's commands are there to read and run, before anything has started.
+    expect(await page.getByTestId('code-run').count()).toBeGreaterThan(0);
+    expect(await page.getByText('docker run --rm debian uname -r').count()).toBe(1);
     expect(gw.receivedOf('POST /api/sessions')).toEqual([]);
     await screenshot('lesson-en-1280x800-start');
   });

@@ -79,7 +79,7 @@ export async function startStack(): Promise<StackState> {
       control: { url },
       profilesDir: path.join(REPO, 'content/sandbox-profiles'),
       stateDir: '/var/lib/berth/test-agents',
-      slots: { first: 48, count: 4 },
+      slots: { first: 48, count: 8 },
       logLevel: 'warn',
       destroyOnShutdown: true,
     }),
