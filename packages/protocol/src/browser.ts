@@ -2,7 +2,19 @@ import { z } from 'zod';
 import type { Ack, ProtocolError } from './errors';
 import { EndReason, SandboxState, type SandboxInfo, type TerminalInfo } from './sandbox';
 import { MAX_INPUT_CHARS, TermId, type TermAttachResult } from './terminal';
-import { HomePath } from './exec';
+import { HomePath, type SandboxWriteFileResult } from './exec';
+import {
+  BrowserWriteFile,
+  FilePath,
+  WatchSet,
+  type DirListing,
+  type FileContent,
+  type FilesChanged,
+  type FileStat,
+  type PortsChanged,
+  type WatchResult,
+} from './files';
+import { BrowserPreviewOpen, type PreviewGrant } from './preview';
 
 /**
  * The browser <-> gateway protocol. A page opens ONE socket.io connection to the
@@ -27,6 +39,11 @@ export const BrowserTermInput = z.object({ termId: TermId, data: z.string().min(
 export const BrowserTermResize = z.object({ termId: TermId, cols: Cols, rows: Rows }).strict();
 export const BrowserTermAck = z.object({ termId: TermId, seq: z.number().int().nonnegative() }).strict();
 const Empty = z.object({}).strict();
+const NotHome = FilePath.refine((p) => p !== '', 'not the home folder itself');
+export const BrowserPathRef = z.object({ path: FilePath }).strict();
+export const BrowserRemovePath = z.object({ path: NotHome, recursive: z.boolean().default(false) }).strict();
+export const BrowserRenamePath = z.object({ from: NotHome, to: NotHome }).strict();
+export const BrowserMakeDir = z.object({ path: NotHome }).strict();
 
 /** A step of the session's lesson, in the language the page shows. */
 const StepId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(60);
@@ -55,6 +72,15 @@ export const browserRequestSchemas = {
   'lesson:check': BrowserLessonStep,
   'lesson:setup': BrowserLessonStep,
   'lesson:createFile': BrowserLessonFile,
+  'fs:list': BrowserPathRef,
+  'fs:read': BrowserPathRef,
+  'fs:stat': BrowserPathRef,
+  'fs:write': BrowserWriteFile,
+  'fs:remove': BrowserRemovePath,
+  'fs:rename': BrowserRenamePath,
+  'fs:mkdir': BrowserMakeDir,
+  'fs:watch': WatchSet,
+  'preview:open': BrowserPreviewOpen,
 } as const;
 export type BrowserRequestName = keyof typeof browserRequestSchemas;
 export const browserFireAndForget: ReadonlySet<BrowserRequestName> = new Set(['term:input', 'term:resize', 'term:ack']);
@@ -87,6 +113,16 @@ export interface BrowserRequestEvents {
   'lesson:setup': (req: z.infer<typeof BrowserLessonStep>, ack: Ack<LessonSetupResult>) => void;
   /** Writes one of the step's file blocks (named by its path) into the learner's home. */
   'lesson:createFile': (req: z.infer<typeof BrowserLessonFile>, ack: Ack<LessonFileResult>) => void;
+  'fs:list': (req: z.infer<typeof BrowserPathRef>, ack: Ack<DirListing>) => void;
+  'fs:read': (req: z.infer<typeof BrowserPathRef>, ack: Ack<FileContent>) => void;
+  'fs:stat': (req: z.infer<typeof BrowserPathRef>, ack: Ack<FileStat>) => void;
+  'fs:write': (req: z.input<typeof BrowserWriteFile>, ack: Ack<SandboxWriteFileResult>) => void;
+  'fs:remove': (req: z.input<typeof BrowserRemovePath>, ack: Ack<{ path: string }>) => void;
+  'fs:rename': (req: z.infer<typeof BrowserRenamePath>, ack: Ack<FileStat>) => void;
+  'fs:mkdir': (req: z.infer<typeof BrowserMakeDir>, ack: Ack<FileStat>) => void;
+  /** Replaces what this page watches (open folders, open files); answers the listening ports. */
+  'fs:watch': (req: WatchSet, ack: Ack<WatchResult>) => void;
+  'preview:open': (req: BrowserPreviewOpen, ack: Ack<PreviewGrant>) => void;
 }
 
 export interface BrowserNotifyEvents {
@@ -94,6 +130,8 @@ export interface BrowserNotifyEvents {
   'session:warning': (w: { kind: 'lifetime' | 'idle'; endsAt: string; secondsLeft: number }) => void;
   'term:data': (d: { termId: string; seq: number; data: ArrayBuffer | Uint8Array }) => void;
   'term:exit': (e: { termId: string; exitCode: number }) => void;
+  'fs:changed': (ev: Omit<FilesChanged, 'sessionId'>) => void;
+  'preview:ports': (ev: Omit<PortsChanged, 'sessionId'>) => void;
   'protocol:error': (err: ProtocolError & { event: string }) => void;
 }
 

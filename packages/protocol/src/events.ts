@@ -23,6 +23,23 @@ import type {
 import type { TerminalInfo } from './sandbox';
 import type { SandboxExecRequest, SandboxExecResult, SandboxWriteFileRequest, SandboxWriteFileResult } from './exec';
 import type { ProtocolError } from './errors';
+import type {
+  DirListing,
+  FileContent,
+  FilesChanged,
+  FileStat,
+  ListDirRequest,
+  MakeDirRequest,
+  PortsChanged,
+  ReadFileRequest,
+  RemovePathRequest,
+  RenamePathRequest,
+  StatRequest,
+  UnwatchRequest,
+  WatchRequest,
+  WatchResult,
+} from './files';
+import type { PreviewAck, PreviewClose, PreviewConnect, PreviewData, PreviewEnd, PreviewStreamRef } from './preview';
 
 /**
  * What the control plane asks of an agent. Requests with an `ack` answer with a
@@ -39,6 +56,20 @@ export interface AgentRequestEvents {
   'agent:capacity': (req: Record<string, never>, ack: Ack<Capacity>) => void;
   'sandbox:exec': (req: SandboxExecRequest, ack: Ack<SandboxExecResult>) => void;
   'sandbox:writeFile': (req: SandboxWriteFileRequest, ack: Ack<SandboxWriteFileResult>) => void;
+  'sandbox:readFile': (req: ReadFileRequest, ack: Ack<FileContent>) => void;
+  'sandbox:listDir': (req: ListDirRequest, ack: Ack<DirListing>) => void;
+  'sandbox:stat': (req: StatRequest, ack: Ack<FileStat>) => void;
+  'sandbox:removePath': (req: RemovePathRequest, ack: Ack<{ path: string }>) => void;
+  'sandbox:renamePath': (req: RenamePathRequest, ack: Ack<FileStat>) => void;
+  'sandbox:makeDir': (req: MakeDirRequest, ack: Ack<FileStat>) => void;
+  /** Replaces what one viewer watches; the answer carries the listening ports. */
+  'sandbox:watch': (req: WatchRequest, ack: Ack<WatchResult>) => void;
+  'sandbox:unwatch': (req: UnwatchRequest, ack: Ack<UnwatchRequest>) => void;
+  'preview:connect': (req: PreviewConnect, ack: Ack<PreviewStreamRef>) => void;
+  'preview:data': (msg: PreviewData) => void;
+  'preview:ack': (msg: PreviewAck) => void;
+  'preview:end': (msg: PreviewEnd) => void;
+  'preview:close': (msg: PreviewClose) => void;
   'term:open': (req: TermOpenRequest, ack: Ack<TerminalInfo>) => void;
   'term:attach': (req: TermAttachRequest, ack: Ack<TermAttachResult>) => void;
   'term:detach': (req: TermDetachRequest, ack: Ack<TermRef>) => void;
@@ -56,6 +87,12 @@ export interface AgentNotifyEvents {
   'sandbox:warning': (ev: SandboxWarning) => void;
   'term:data': (ev: TermData) => void;
   'term:exit': (ev: TermExit) => void;
+  'sandbox:filesChanged': (ev: FilesChanged) => void;
+  'sandbox:ports': (ev: PortsChanged) => void;
+  'preview:data': (msg: PreviewData) => void;
+  'preview:ack': (msg: PreviewAck) => void;
+  'preview:end': (msg: PreviewEnd) => void;
+  'preview:close': (msg: PreviewClose) => void;
   /** A fire-and-forget message was refused. */
   'protocol:error': (err: ProtocolError & { event: string }) => void;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { Etag, FileBytes, FilePath, MAX_EDIT_BYTES } from './files';
 import { SessionId } from './sandbox';
 
 /** Scripts travel as one argv word: Linux caps one at 128 KiB. */
 export const MAX_SCRIPT_BYTES = 96 * 1024;
 /** Files written through the agent (lesson files; the editor saves through the same path). */
-export const MAX_WRITE_BYTES = 64 * 1024;
+export const MAX_WRITE_BYTES = MAX_EDIT_BYTES;
 /** Output kept from a script; the rest is cut and `truncated` set. */
 export const MAX_EXEC_OUTPUT_BYTES = 64 * 1024;
 
@@ -41,16 +42,38 @@ export const SandboxExecResult = z
   .strict();
 export type SandboxExecResult = z.infer<typeof SandboxExecResult>;
 
-/** Writes a file under /home/learner as the learner (parent folders made as needed). */
+/**
+ * Writes a file under /home/learner as the learner (parent folders made as needed),
+ * in place (a bind mount of the file keeps seeing it). The path is resolved inside
+ * the sandbox: a symbolic link that leads out of the home folder is refused.
+ * `ifMatch`: the version (etag) the edit started from; the write is refused with
+ * `conflict` (details: the current FileStat, or null when it is gone) when the file
+ * is another version now. null: the file must not exist yet. Absent: overwrite.
+ */
 export const SandboxWriteFileRequest = z
   .object({
     sessionId: SessionId,
-    path: HomePath,
-    content: z.string().max(MAX_WRITE_BYTES),
-    executable: z.boolean().default(false),
+    path: FilePath.refine((p) => p !== '', 'a file name'),
+    /** UTF-8 text, or raw bytes (the editor's saves and uploads). */
+    content: z.union([z.string(), FileBytes]),
+    executable: z.boolean().optional(),
+    ifMatch: Etag.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => byteLength(r.content) <= MAX_WRITE_BYTES, { message: `at most ${MAX_WRITE_BYTES} bytes`, path: ['content'] });
 export type SandboxWriteFileRequest = z.input<typeof SandboxWriteFileRequest>;
 
-export const SandboxWriteFileResult = z.object({ path: z.string(), bytes: z.number().int().nonnegative() }).strict();
+export const SandboxWriteFileResult = z
+  .object({
+    path: z.string(),
+    bytes: z.number().int().nonnegative(),
+    /** The new version and modification time of the file. */
+    etag: Etag.optional(),
+    mtimeMs: z.number().optional(),
+  })
+  .strict();
 export type SandboxWriteFileResult = z.infer<typeof SandboxWriteFileResult>;
+
+export function byteLength(content: string | Uint8Array | ArrayBuffer): number {
+  return typeof content === 'string' ? new TextEncoder().encode(content).length : content.byteLength;
+}

@@ -4,6 +4,8 @@ export * from './limits';
 export * from './sandbox';
 export * from './terminal';
 export * from './exec';
+export * from './files';
+export * from './preview';
 export * from './events';
 export * from './schemas';
 export * from './browser';

@@ -3,6 +3,19 @@ import { AgentHello, Capacity, CreateSandboxRequest, SandboxStateEvent, SandboxW
 import { ProtocolError } from './errors';
 import { SandboxExecRequest, SandboxWriteFileRequest } from './exec';
 import {
+  FilesChanged,
+  ListDirRequest,
+  MakeDirRequest,
+  PortsChanged,
+  ReadFileRequest,
+  RemovePathRequest,
+  RenamePathRequest,
+  StatRequest,
+  UnwatchRequest,
+  WatchRequest,
+} from './files';
+import { PreviewAck, PreviewClose, PreviewConnect, PreviewData, PreviewEnd } from './preview';
+import {
   TermData,
   TermExit,
   TermAck,
@@ -30,6 +43,19 @@ export const agentRequestSchemas = {
   'agent:capacity': Empty,
   'sandbox:exec': SandboxExecRequest,
   'sandbox:writeFile': SandboxWriteFileRequest,
+  'sandbox:readFile': ReadFileRequest,
+  'sandbox:listDir': ListDirRequest,
+  'sandbox:stat': StatRequest,
+  'sandbox:removePath': RemovePathRequest,
+  'sandbox:renamePath': RenamePathRequest,
+  'sandbox:makeDir': MakeDirRequest,
+  'sandbox:watch': WatchRequest,
+  'sandbox:unwatch': UnwatchRequest,
+  'preview:connect': PreviewConnect,
+  'preview:data': PreviewData,
+  'preview:ack': PreviewAck,
+  'preview:end': PreviewEnd,
+  'preview:close': PreviewClose,
   'term:open': TermOpenRequest,
   'term:attach': TermAttachRequest,
   'term:detach': TermDetachRequest,
@@ -41,7 +67,15 @@ export const agentRequestSchemas = {
 
 export type AgentRequestName = keyof typeof agentRequestSchemas;
 /** Requests answered through an ack; the rest are fire-and-forget. */
-export const fireAndForget: ReadonlySet<AgentRequestName> = new Set(['term:input', 'term:resize', 'term:ack']);
+export const fireAndForget: ReadonlySet<AgentRequestName> = new Set([
+  'term:input',
+  'term:resize',
+  'term:ack',
+  'preview:data',
+  'preview:ack',
+  'preview:end',
+  'preview:close',
+]);
 
 export const HandshakeAuthSchema = z
   .object({
@@ -66,6 +100,12 @@ export const agentNotifySchemas = {
   'sandbox:warning': SandboxWarning,
   'term:data': TermData,
   'term:exit': TermExit,
+  'sandbox:filesChanged': FilesChanged,
+  'sandbox:ports': PortsChanged,
+  'preview:data': PreviewData,
+  'preview:ack': PreviewAck,
+  'preview:end': PreviewEnd,
+  'preview:close': PreviewClose,
   'protocol:error': ProtocolError.extend({ event: z.string() }),
 } satisfies Record<keyof AgentNotifyEvents, z.ZodType>;
 export type AgentNotifyName = keyof typeof agentNotifySchemas;

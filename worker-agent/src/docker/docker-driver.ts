@@ -1,9 +1,20 @@
 import { readFile } from 'node:fs/promises';
+import net from 'node:net';
 import { PassThrough, type Duplex } from 'node:stream';
 import Docker from 'dockerode';
-import { SandboxLimits } from '@berth/protocol';
+import { BerthError, LEARNER_HOME, SandboxLimits } from '@berth/protocol';
 import type { Logger } from 'pino';
-import type { DiscoveredSandbox, DriverEvent, RunOptions, RunResult, SandboxDriver, SandboxSpec } from '../sandbox/driver';
+import type {
+  DiscoveredSandbox,
+  DriverEvent,
+  RawRunResult,
+  RunOptions,
+  RunResult,
+  SandboxDriver,
+  SandboxFilesEnv,
+  SandboxProcess,
+  SandboxSpec,
+} from '../sandbox/driver';
 import type { SlotIdentity } from '../sandbox/slots';
 import { execExitCode, ExecPty, signalExec } from './exec-pty';
 import { host } from './host-exec';
@@ -11,7 +22,6 @@ import { SessionDisks } from './session-disk';
 
 export const READY_LINE = 'berth-sandbox: ready';
 export const FAILED_PREFIX = 'berth-sandbox: failed:';
-const LEARNER_HOME = '/home/learner';
 
 export interface DockerDriverOptions {
   agentId: string;
@@ -210,16 +220,19 @@ export class DockerDriver implements SandboxDriver {
   }
 
   async run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
-    const exec = await this.o.docker.getContainer(this.containerName(sessionId)).exec({
-      Cmd: argv,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      User: `${identity.learnerUid}:${identity.learnerUid}`,
-      WorkingDir: LEARNER_HOME,
-      Env: [...this.learnerEnv(identity), ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`)],
-    });
-    const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
+    const r = await this.runRaw(sessionId, identity, argv, timeoutMs, opts);
+    return {
+      exitCode: r.exitCode,
+      stdout: r.stdout.toString('utf8'),
+      stderr: r.stderr.toString('utf8') + (r.timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
+      truncated: r.truncated,
+      timedOut: r.timedOut,
+    };
+  }
+
+  async runRaw(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RawRunResult> {
+    const exec = await this.learnerExec(sessionId, identity, argv, opts.stdin !== undefined, opts.env);
+    const stream = (await exec.start({ hijack: true, stdin: opts.stdin !== undefined })) as Duplex;
     const out = new PassThrough();
     const err = new PassThrough();
     const stdout: Buffer[] = [];
@@ -234,6 +247,7 @@ export class DockerDriver implements SandboxDriver {
     out.on('data', keep(stdout));
     err.on('data', keep(stderr));
     this.o.docker.modem.demuxStream(stream, out, err);
+    if (opts.stdin !== undefined) stream.end(opts.stdin);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -247,13 +261,91 @@ export class DockerDriver implements SandboxDriver {
     });
     clearTimeout(timer);
     const exitCode = await execExitCode(exec);
-    return {
-      exitCode: timedOut ? 124 : exitCode,
-      stdout: Buffer.concat(stdout).toString('utf8'),
-      stderr: Buffer.concat(stderr).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
-      truncated,
-      timedOut,
+    return { exitCode: timedOut ? 124 : exitCode, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), truncated, timedOut };
+  }
+
+  async spawn(sessionId: string, identity: SlotIdentity, argv: string[]): Promise<SandboxProcess> {
+    const exec = await this.learnerExec(sessionId, identity, argv, true);
+    const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+    const out = new PassThrough();
+    this.o.docker.modem.demuxStream(stream, out, new PassThrough().resume());
+    const exitListeners: ((code: number) => void)[] = [];
+    let exited = false;
+    const finish = () => {
+      if (exited) return;
+      exited = true;
+      void execExitCode(exec).then((code) => exitListeners.forEach((l) => l(code)));
     };
+    stream.once('end', finish);
+    stream.once('close', finish);
+    stream.on('error', finish);
+    return {
+      write: (data) => {
+        if (!exited) stream.write(data);
+      },
+      onStdout: (listener) => out.on('data', listener),
+      onExit: (listener) => exitListeners.push(listener),
+      stop: () => {
+        if (exited) return;
+        stream.end();
+        setTimeout(() => {
+          if (!exited) void signalExec(exec, 'SIGKILL').finally(() => stream.destroy());
+        }, 2000).unref();
+      },
+    };
+  }
+
+  async connect(sessionId: string, port: number): Promise<Duplex> {
+    const address = await this.sandboxAddress(sessionId);
+    return new Promise((resolve, reject) => {
+      // allowHalfOpen: a client that is done sending may still be read from (HTTP, WebSocket).
+      const socket = net.connect({ host: address, port, allowHalfOpen: true });
+      const timer = setTimeout(() => socket.destroy(new Error(`port ${port} did not answer in time`)), 10_000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(socket);
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          err.code === 'ECONNREFUSED'
+            ? new BerthError('not_found', `nothing is listening on port ${port} in the sandbox`)
+            : new BerthError('failed', `cannot reach port ${port} in the sandbox: ${err.message}`),
+        );
+      });
+    });
+  }
+
+  filesEnv(): SandboxFilesEnv {
+    return { home: LEARNER_HOME, procNet: ['/proc/net/tcp', '/proc/net/tcp6'] };
+  }
+
+  /** The sandbox's address on its own bridge (read from the engine once per container). */
+  private async sandboxAddress(sessionId: string): Promise<string> {
+    const info = await this.o.docker
+      .getContainer(this.containerName(sessionId))
+      .inspect()
+      .catch(() => {
+        throw new BerthError('not_found', 'the sandbox is not running');
+      });
+    const network = info.NetworkSettings.Networks?.[this.networkName(sessionId)];
+    if (!info.State.Running || !network?.IPAddress) throw new BerthError('not_found', 'the sandbox is not running');
+    return network.IPAddress;
+  }
+
+  /** An exec as the learner (numeric uid, never root), in the home folder, with the learner's environment. */
+  private learnerExec(sessionId: string, identity: SlotIdentity, argv: string[], stdin: boolean, env: Record<string, string> = {}) {
+    return this.o.docker.getContainer(this.containerName(sessionId)).exec({
+      Cmd: argv,
+      AttachStdin: stdin,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      User: `${identity.learnerUid}:${identity.learnerUid}`,
+      WorkingDir: LEARNER_HOME,
+      Env: [...this.learnerEnv(identity), ...Object.entries(env).map(([k, v]) => `${k}=${v}`)],
+    });
   }
 
   watch(listener: (event: DriverEvent) => void): void {

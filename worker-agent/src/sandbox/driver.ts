@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { SandboxLimits } from '@berth/protocol';
 import type { PtyProcess } from '../terminal/pty';
 import type { SlotIdentity } from './slots';
@@ -42,6 +43,34 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Keep at most this many bytes of stdout + stderr (default 1 MiB). */
   maxOutputBytes?: number;
+  /** Fed to the command's standard input (then closed). */
+  stdin?: Buffer;
+}
+
+/** A run's output as bytes (file contents are not necessarily text). */
+export interface RawRunResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+/** A long-running command as the learner, fed through its standard input (the file watcher). */
+export interface SandboxProcess {
+  write(data: string): void;
+  onStdout(listener: (chunk: Buffer) => void): void;
+  onExit(listener: (exitCode: number) => void): void;
+  /** Closes its standard input, then kills it if it is still there a moment later. */
+  stop(): void;
+}
+
+/** Where the file API finds things in a sandbox (paths as the learner sees them). */
+export interface SandboxFilesEnv {
+  /** The learner's home folder. */
+  home: string;
+  /** The kernel's lists of TCP sockets in the sandbox's network namespace. */
+  procNet: string[];
 }
 
 /**
@@ -65,6 +94,13 @@ export interface SandboxDriver {
   openShell(sessionId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<PtyProcess>;
   /** Runs a command as the learner without a TTY (checks, admin). */
   run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RunResult>;
+  /** The same with output as bytes (and optional input). */
+  runRaw(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RawRunResult>;
+  /** Starts a long-running command as the learner, without a TTY. */
+  spawn(sessionId: string, identity: SlotIdentity, argv: string[]): Promise<SandboxProcess>;
+  /** A TCP connection from the host to a port on the sandbox's own address (previews). */
+  connect(sessionId: string, port: number): Promise<Duplex>;
+  filesEnv(sessionId: string): SandboxFilesEnv;
   watch(listener: (event: DriverEvent) => void): void;
   close(): Promise<void>;
 }

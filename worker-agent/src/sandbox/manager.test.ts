@@ -33,6 +33,8 @@ function setup(opts: { slots?: number; freeMemory?: number } = {}) {
     warning: (w) => warnings.push(w),
     termExit: () => {},
     capacity: () => {},
+    filesChanged: () => {},
+    ports: () => {},
   };
   manager.subscribe(notifier);
   return { driver, manager, states, warnings, advance: (ms: number) => (clock += ms) };

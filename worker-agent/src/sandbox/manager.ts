@@ -16,7 +16,17 @@ import {
   type TermAttachResult,
   type TerminalInfo,
   type TermExit,
+  type FilesChanged,
+  type PortsChanged,
+  type WatchSet,
+  type ListeningPort,
+  type DirListing,
+  type FileContent,
+  type FileStat,
 } from '@berth/protocol';
+import type { Duplex } from 'node:stream';
+import { FileService } from '../files/file-service';
+import { WatchService } from '../files/watcher';
 import type { Logger } from 'pino';
 import { Terminal, type FlowOptions, type ViewerMode, type ViewerSink } from '../terminal/terminal';
 import type { DriverEvent, RunOptions, SandboxDriver, SandboxSpec } from './driver';
@@ -29,6 +39,8 @@ export interface Notifier {
   warning(event: SandboxWarning): void;
   termExit(event: TermExit): void;
   capacity(capacity: Capacity): void;
+  filesChanged(event: FilesChanged): void;
+  ports(event: PortsChanged): void;
 }
 
 export interface ManagerOptions {
@@ -81,11 +93,30 @@ export class SessionManager {
   private readonly notifiers = new Set<Notifier>();
   private readonly now: () => number;
   private accepting = true;
+  private readonly files: FileService;
+  private readonly watchers: WatchService;
 
   constructor(private readonly opts: ManagerOptions) {
     this.slots = new SlotAllocator(opts.slots.first, opts.slots.count);
     this.now = opts.now ?? Date.now;
     opts.driver.watch((event) => void this.onDriverEvent(event));
+    this.files = new FileService(
+      (sessionId, argv, timeoutMs, runOpts) => {
+        const session = this.requireReady(sessionId);
+        session.lastActivity = this.now();
+        return opts.driver.runRaw(sessionId, session.identity, argv, timeoutMs, runOpts);
+      },
+      (sessionId) => opts.driver.filesEnv(sessionId),
+    );
+    this.watchers = new WatchService({
+      spawn: (sessionId, argv) => opts.driver.spawn(sessionId, this.requireReady(sessionId).identity, argv),
+      env: (sessionId) => opts.driver.filesEnv(sessionId),
+      notify: {
+        filesChanged: (event) => this.notifiers.forEach((n) => n.filesChanged(event)),
+        ports: (event) => this.notifiers.forEach((n) => n.ports(event)),
+      },
+      log: opts.log,
+    });
   }
 
   subscribe(notifier: Notifier): () => void {
@@ -251,13 +282,57 @@ export class SessionManager {
     };
   }
 
-  /** Writes a file in the learner's home as the learner (sandbox:writeFile). */
-  async writeFile(req: { sessionId: string; path: string; content: string; executable: boolean }): Promise<SandboxWriteFileResult> {
-    const b64 = Buffer.from(req.content, 'utf8').toString('base64');
-    const script = 'set -e; mkdir -p -- "$(dirname -- "$1")"; printf %s "$2" | base64 -d > "$1"; chmod "$3" -- "$1"';
-    const r = await this.runInSandbox(req.sessionId, ['bash', '-c', script, 'write', req.path, b64, req.executable ? '755' : '644'], 15_000);
-    if (r.exitCode !== 0) throw new BerthError('failed', `could not write ${req.path}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
-    return { path: req.path, bytes: Buffer.byteLength(req.content, 'utf8') };
+  // ---- files and ports (as the learner, inside the sandbox) -----------------
+
+  /** Writes a file in the learner's home as the learner (sandbox:writeFile; lessons and the editor). */
+  writeFile(req: {
+    sessionId: string;
+    path: string;
+    content: string | Uint8Array | ArrayBuffer;
+    executable?: boolean;
+    ifMatch?: string | null;
+  }): Promise<SandboxWriteFileResult> {
+    return this.files.write(req.sessionId, req);
+  }
+
+  readFile(sessionId: string, path: string): Promise<FileContent> {
+    return this.files.read(sessionId, path);
+  }
+
+  listDir(sessionId: string, path: string): Promise<DirListing> {
+    return this.files.list(sessionId, path);
+  }
+
+  statPath(sessionId: string, path: string): Promise<FileStat> {
+    return this.files.stat(sessionId, path);
+  }
+
+  removePath(sessionId: string, path: string, recursive: boolean): Promise<{ path: string }> {
+    return this.files.remove(sessionId, path, recursive);
+  }
+
+  renamePath(sessionId: string, from: string, to: string): Promise<FileStat> {
+    return this.files.rename(sessionId, from, to);
+  }
+
+  makeDir(sessionId: string, path: string): Promise<FileStat> {
+    return this.files.mkdir(sessionId, path);
+  }
+
+  /** What one viewer watches; answers the ports something listens on. */
+  watch(sessionId: string, viewerId: string, set: WatchSet): Promise<ListeningPort[]> {
+    this.requireReady(sessionId);
+    return this.watchers.watch(sessionId, viewerId, set);
+  }
+
+  unwatch(sessionId: string, viewerId: string): void {
+    this.watchers.unwatch(sessionId, viewerId);
+  }
+
+  /** A TCP connection to a port of the session's sandbox (a preview stream). */
+  connectPort(sessionId: string, port: number): Promise<Duplex> {
+    this.requireReady(sessionId);
+    return this.opts.driver.connect(sessionId, port);
   }
 
   // ---- terminals -------------------------------------------------------
@@ -290,11 +365,12 @@ export class SessionManager {
     this.terminal(sessionId, termId).terminal.detach(viewerId);
   }
 
-  /** Detaches a viewer from every terminal (its connection went away). */
+  /** Detaches a viewer from every terminal and file watch (its connection went away). */
   detachViewer(viewerId: string): void {
     for (const session of this.sessions.values()) {
       for (const terminal of session.terminals.values()) terminal.detach(viewerId);
     }
+    this.watchers.unwatchViewer(viewerId);
   }
 
   input(sessionId: string, termId: string, data: string): void {
@@ -491,9 +567,11 @@ export class SessionManager {
     this.publishCapacity();
   }
 
+  /** Everything that runs in the sandbox on a viewer's behalf: terminals and the file watcher. */
   private closeTerminals(session: Session): void {
     for (const terminal of session.terminals.values()) terminal.close();
     session.terminals.clear();
+    this.watchers.stopSession(session.sessionId);
   }
 
   private checkCapacity(limits: SandboxLimits): void {

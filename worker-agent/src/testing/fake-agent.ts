@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { SandboxLimits } from '@berth/protocol';
-import { FakeDriver } from '../sandbox/fake-driver';
+import { FakeDriver, type FakeDriverOptions } from '../sandbox/fake-driver';
 import { SessionManager } from '../sandbox/manager';
 import { ProfileStore } from '../sandbox/profiles';
 
@@ -16,9 +16,9 @@ export const TEST_LIMITS: SandboxLimits = {
   maxTerminals: 3,
 };
 
-/** A manager over the in-memory driver, for transport tests. */
-export function fakeManager() {
-  const driver = new FakeDriver();
+/** A manager over the in-memory driver, for transport tests (filesRoot: real files, see FakeDriver). */
+export function fakeManager(options: FakeDriverOptions = {}) {
+  const driver = new FakeDriver(options);
   const manager = new SessionManager({
     agentId: 'fake',
     driver,

@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Notifier, SessionManager } from '../sandbox/manager';
+import { AgentTunnels } from '../preview/tunnels';
 
 /** What both socket.io's server socket and its client socket offer. */
 export interface Channel {
@@ -42,6 +43,8 @@ export function serveAgentApi(
     if (channel.connected !== false) channel.emit(event, payload);
   };
 
+  const tunnels = new AgentTunnels(send, (sessionId, port) => manager.connectPort(sessionId, port), log);
+
   const handlers: Handlers = {
     'sandbox:create': (req) => manager.create(req),
     'sandbox:start': (req) => manager.start(req.sessionId),
@@ -56,6 +59,26 @@ export function serveAgentApi(
     'agent:capacity': () => manager.capacity(),
     'sandbox:exec': (req) => manager.exec(req),
     'sandbox:writeFile': (req) => manager.writeFile(req),
+    'sandbox:readFile': (req) => manager.readFile(req.sessionId, req.path),
+    'sandbox:listDir': (req) => manager.listDir(req.sessionId, req.path),
+    'sandbox:stat': (req) => manager.statPath(req.sessionId, req.path),
+    'sandbox:removePath': (req) => manager.removePath(req.sessionId, req.path, req.recursive),
+    'sandbox:renamePath': (req) => manager.renamePath(req.sessionId, req.from, req.to),
+    'sandbox:makeDir': (req) => manager.makeDir(req.sessionId, req.path),
+    'sandbox:watch': async (req) => {
+      const key = viewerKey(req.viewerId);
+      viewers.add(key);
+      return { ports: await manager.watch(req.sessionId, key, { dirs: req.dirs, files: req.files }) };
+    },
+    'sandbox:unwatch': (req) => {
+      manager.unwatch(req.sessionId, viewerKey(req.viewerId));
+      return req;
+    },
+    'preview:connect': (req) => tunnels.open(req),
+    'preview:data': (req) => tunnels.data(req),
+    'preview:ack': (req) => tunnels.ack(req),
+    'preview:end': (req) => tunnels.end(req),
+    'preview:close': (req) => tunnels.close(req),
     'term:open': (req) => manager.openTerminal(req.sessionId, { cols: req.cols, rows: req.rows }),
     'term:attach': (req) => {
       const key = viewerKey(req.viewerId);
@@ -110,7 +133,12 @@ export function serveAgentApi(
   }
 
   const notifier: Notifier = {
-    state: (event) => send('sandbox:state', event),
+    state: (event) => {
+      if (event.state !== 'ready') tunnels.closeSession(event.sessionId);
+      send('sandbox:state', event);
+    },
+    filesChanged: (event) => send('sandbox:filesChanged', event),
+    ports: (event) => send('sandbox:ports', event),
     warning: (event) => send('sandbox:warning', event),
     termExit: (event) => send('term:exit', event),
     capacity: (capacity) => send('agent:capacity', capacity),
@@ -119,6 +147,7 @@ export function serveAgentApi(
   const detachViewers = () => {
     for (const key of viewers) manager.detachViewer(key);
     viewers.clear();
+    tunnels.closeAll();
   };
 
   return {
