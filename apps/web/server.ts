@@ -6,8 +6,10 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import pino from 'pino';
-import { allowedOrigins, loadWebConfig, type WebConfig } from './src/server/config';
+import { allowedOrigins, loadWebConfig, previewBaseUrl, type WebConfig } from './src/server/config';
 import { createGateway } from './src/server/gateway';
+import { routePreviewHosts } from './src/server/http/host-routing';
+import { serveMonaco } from './src/server/http/monaco-static';
 import { openStore } from './src/server/sessions/open-store';
 import { courseSource } from './src/content/lessons';
 import { WEB_VERSION } from './src/lib/version';
@@ -21,6 +23,7 @@ export async function startWeb(config: WebConfig) {
   let api: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<boolean>) | null = null;
   const http = createServer((req, res) => {
     void (async () => {
+      if (await serveMonaco(req, res)) return;
       if (api && (await api(req, res))) return;
       await handle(req, res);
     })().catch((err) => {
@@ -42,9 +45,14 @@ export async function startWeb(config: WebConfig) {
     course: courseSource,
     version: WEB_VERSION,
     log,
+    previewBaseUrl: previewBaseUrl(config, port),
   });
   api = gateway.api;
-  log.info({ url: `http://${config.host}:${port}`, origins: [...origins] }, 'web and gateway listening');
+  routePreviewHosts(http, gateway.preview);
+  log.info(
+    { url: `http://${config.host}:${port}`, origins: [...origins], previews: gateway.previewAuth.origin('SESSION', 8080).replace(/\/\/8080-[a-z2-7]+/, '//PORT-SESSION') },
+    'web and gateway listening',
+  );
 
   let closing = false;
   const close = async () => {

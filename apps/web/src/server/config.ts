@@ -29,6 +29,16 @@ export const WebConfig = z
       })
       .strict()
       .default({ sessionsPerVisitorPerHour: 20, sessionsPerAddressPerHour: 60 }),
+    /**
+     * Previews of ports learners publish live on their own origins, one per session and
+     * port: http://8080-<slug>.<host of baseUrl>:<its port>. Pick a host that is not the
+     * site's own nor a parent of it (a separate site is best, e.g. preview.example-usercontent.net).
+     * Default: http://preview.localhost:<the web port> (browsers resolve *.localhost to loopback).
+     */
+    preview: z
+      .object({ baseUrl: z.string().url().optional() })
+      .strict()
+      .default({}),
     dev: z.boolean().default(false),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
@@ -47,12 +57,18 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   if (env.DATABASE_URL) fromEnv.database = { url: env.DATABASE_URL };
   if (env.REDIS_URL) fromEnv.redisUrl = env.REDIS_URL;
   if (env.BERTH_ALLOWED_ORIGINS) fromEnv.allowedOrigins = env.BERTH_ALLOWED_ORIGINS.split(',').filter(Boolean);
+  if (env.BERTH_PREVIEW_BASE_URL) fromEnv.preview = { baseUrl: env.BERTH_PREVIEW_BASE_URL };
   const parsed = WebConfig.safeParse({ ...fromFile, ...fromEnv });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`invalid web config${file ? ` (${file})` : ''}:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The preview base URL: the configured one, or http://preview.localhost:<the bound port>. */
+export function previewBaseUrl(config: WebConfig, boundPort: number): string {
+  return config.preview.baseUrl ?? `http://preview.localhost:${boundPort}`;
 }
 
 export function allowedOrigins(config: WebConfig, boundPort: number): Set<string> {

@@ -16,6 +16,12 @@ import {
   type SandboxWarning,
   type TermData,
   type TermExit,
+  type FilesChanged,
+  type PortsChanged,
+  type PreviewData,
+  type PreviewAck,
+  type PreviewStreamRef,
+  type PreviewClose,
 } from '@berth/protocol';
 import type { Logger } from 'pino';
 
@@ -26,8 +32,14 @@ export interface AgentListener {
   warning(agentId: string, event: SandboxWarning): void;
   termData(agentId: string, event: TermData): void;
   termExit(agentId: string, event: TermExit): void;
+  filesChanged(agentId: string, event: FilesChanged): void;
+  ports(agentId: string, event: PortsChanged): void;
+  /** A message of a preview stream. */
+  preview(event: PreviewEvent, payload: PreviewData | PreviewAck | PreviewStreamRef | PreviewClose): void;
   lost(agentId: string): void;
 }
+
+export type PreviewEvent = 'preview:data' | 'preview:ack' | 'preview:end' | 'preview:close';
 
 export interface AgentSummary {
   agentId: string;
@@ -105,6 +117,11 @@ export class AgentHub {
     on('sandbox:warning', (event: SandboxWarning) => this.listener.warning(agentId, event));
     on('term:data', (event: TermData) => this.listener.termData(agentId, event));
     on('term:exit', (event: TermExit) => this.listener.termExit(agentId, event));
+    on('sandbox:filesChanged', (event: FilesChanged) => this.listener.filesChanged(agentId, event));
+    on('sandbox:ports', (event: PortsChanged) => this.listener.ports(agentId, event));
+    for (const name of ['preview:data', 'preview:ack', 'preview:end', 'preview:close'] as const) {
+      on(name, (payload: PreviewData) => this.listener.preview(name, payload));
+    }
     on('protocol:error', (err: { event: string; message: string }) => this.log.warn({ agentId, err }, 'the agent refused a message'));
     socket.on('disconnect', (reason) => {
       this.log.warn({ agentId, reason }, 'agent disconnected');
@@ -149,8 +166,23 @@ export class AgentHub {
     return answer.data;
   }
 
-  /** A fire-and-forget message (input, resize, ack). */
-  send<N extends 'term:input' | 'term:resize' | 'term:ack'>(agentId: string, name: N, payload: Payload<N>): void {
+  /**
+   * Several gateways: a preview stream message for a stream another gateway holds is
+   * handed to the others (only with an adapter that connects gateways).
+   */
+  relay(event: PreviewEvent, payload: unknown): void {
+    (this.nsp as unknown as { serverSideEmit(e: string, ...a: unknown[]): void }).serverSideEmit('preview:relay', event, payload);
+  }
+
+  onRelay(handler: (event: PreviewEvent, payload: PreviewData) => void): void {
+    (this.nsp as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on('preview:relay', (event, payload) => {
+      if (typeof event !== 'string' || !event.startsWith('preview:')) return;
+      handler(event as PreviewEvent, payload as PreviewData);
+    });
+  }
+
+  /** A fire-and-forget message (input, resize, ack, preview stream messages). */
+  send<N extends 'term:input' | 'term:resize' | 'term:ack' | PreviewEvent>(agentId: string, name: N, payload: Payload<N>): void {
     (this.nsp.to(room(agentId)).emit as (event: string, payload: unknown) => void)(name, payload);
   }
 }

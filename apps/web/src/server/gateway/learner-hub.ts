@@ -18,6 +18,8 @@ import type { SessionService } from '../sessions/service';
 import type { SessionStore } from '../sessions/store';
 import type { AgentHub } from './agent-hub';
 import type { LessonActions } from '../lessons/lesson-actions';
+import type { PreviewAuth } from '../preview/preview-auth';
+import type { BrowserPreviewOpen, WatchSet } from '@berth/protocol';
 
 interface LearnerData {
   sessionId: string;
@@ -26,6 +28,8 @@ interface LearnerData {
   agentId: string;
   /** Terminals this page is attached to (detached when it goes away). */
   attached: Set<string>;
+  /** The page asked the agent to watch files (unwatched when it goes away). */
+  watching: boolean;
   /** Simple flood guard: messages in the current second. */
   window: { start: number; count: number };
 }
@@ -52,6 +56,7 @@ export class LearnerHub {
       agents: AgentHub;
       sessions: SessionService;
       lessons: LessonActions;
+      previews: PreviewAuth;
       log: Logger;
     },
   ) {
@@ -100,6 +105,7 @@ export class LearnerHub {
       visitorId,
       agentId: record.agentId,
       attached: new Set(),
+      watching: false,
       window: { start: Date.now(), count: 0 },
     };
   }
@@ -138,6 +144,25 @@ export class LearnerHub {
       'lesson:setup': (req: { stepId: string; lang: 'en' | 'ko' }) => this.deps.lessons.setup(lesson, req.stepId, req.lang),
       'lesson:createFile': (req: { stepId: string; lang: 'en' | 'ko'; path: string }) =>
         this.deps.lessons.createFile(lesson, req.stepId, req.lang, req.path),
+      // Files: the agent reads and writes them as the learner inside the sandbox.
+      'fs:list': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:listDir', { sessionId, path: req.path }, 20_000),
+      'fs:read': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:readFile', { sessionId, path: req.path }, 20_000),
+      'fs:stat': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:stat', { sessionId, path: req.path }, 20_000),
+      'fs:write': (req: { path: string; content: string | Uint8Array<ArrayBuffer> | ArrayBuffer; ifMatch?: string | null }) =>
+        this.deps.agents.request(agentId, 'sandbox:writeFile', { sessionId, ...req }, 20_000),
+      'fs:remove': (req: { path: string; recursive: boolean }) =>
+        this.deps.agents.request(agentId, 'sandbox:removePath', { sessionId, ...req }, 30_000),
+      'fs:rename': (req: { from: string; to: string }) => this.deps.agents.request(agentId, 'sandbox:renamePath', { sessionId, ...req }, 20_000),
+      'fs:mkdir': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:makeDir', { sessionId, path: req.path }, 20_000),
+      'fs:watch': async (req: WatchSet) => {
+        socket.data.watching = true;
+        return this.deps.agents.request(agentId, 'sandbox:watch', { sessionId, viewerId, dirs: req.dirs, files: req.files }, 20_000);
+      },
+      // Previews: a one-time URL on the preview's own origin, for this session's owner only.
+      'preview:open': async (req: Required<BrowserPreviewOpen>) => {
+        const claims = { sessionId, visitorId: socket.data.visitorId, port: req.port };
+        return { port: req.port, origin: this.deps.previews.origin(sessionId, req.port), url: await this.deps.previews.ticketUrl(claims, req.path) };
+      },
     };
     for (const name of Object.keys(browserRequestSchemas) as BrowserRequestName[]) {
       socket.on(name as never, ((payload: unknown, ack: unknown) => {
@@ -148,6 +173,7 @@ export class LearnerHub {
       for (const termId of socket.data.attached) {
         void this.deps.agents.request(agentId, 'term:detach', { sessionId, termId, viewerId }, 5_000).catch(() => undefined);
       }
+      if (socket.data.watching) void this.deps.agents.request(agentId, 'sandbox:unwatch', { sessionId, viewerId }, 5_000).catch(() => undefined);
     });
   }
 
