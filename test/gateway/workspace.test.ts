@@ -20,6 +20,7 @@ import { createGateway } from '../../apps/web/src/server/gateway';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { routePreviewHosts } from '../../apps/web/src/server/http/host-routing';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
+import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
 import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
 
@@ -27,6 +28,7 @@ import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
 // whose sandboxes are folders on this machine (the file scripts run for real) and
 // whose "ports" are local servers.
 const log = pino({ level: 'silent' });
+const course = new CourseSource(new URL('../../content', import.meta.url).pathname, false);
 const AGENT_TOKEN = 'agent-token-for-tests-0123';
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -44,7 +46,7 @@ async function stack() {
   const base = `http://127.0.0.1:${port}`;
   const config = WebConfig.parse({ port, secret: 'a-secret-of-at-least-thirty-two-characters', agentToken: AGENT_TOKEN });
   const store = new MemorySessionStore();
-  const gateway = await createGateway({ config, http: server, origins: new Set([base]), store, lessonIds: new Set(['intro']), version: 'test', log });
+  const gateway = await createGateway({ config, http: server, origins: new Set([base]), store, course, version: 'test', log });
   const api = gateway.api;
   routePreviewHosts(server, gateway.preview);
   cleanups.push(() => new Promise<void>((r) => server.close(() => r())), () => gateway.close());
@@ -59,7 +61,7 @@ async function learner(base: string, cookie?: string) {
   const res = await fetch(`${base}/api/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ lessonId: 'intro' }),
+    body: JSON.stringify({ lessonId: 'why-containers' }),
   });
   const grant = (await res.json()) as SessionGrant;
   const visitor = res.headers.get('set-cookie')?.split(';')[0] ?? cookie!;

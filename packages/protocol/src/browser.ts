@@ -5,6 +5,7 @@ import { MAX_INPUT_CHARS, TermId, type TermAttachResult } from './terminal';
 import { HomePath, type SandboxWriteFileResult } from './exec';
 import {
   BrowserWriteFile,
+  Etag,
   FilePath,
   WatchSet,
   type DirListing,
@@ -56,7 +57,10 @@ export const LessonCheckResult = z.object({ passed: z.boolean(), message: z.stri
 export type LessonCheckResult = z.infer<typeof LessonCheckResult>;
 export const LessonSetupResult = z.object({ ok: z.literal(true), message: z.string() }).strict();
 export type LessonSetupResult = z.infer<typeof LessonSetupResult>;
-export const LessonFileResult = z.object({ path: z.string(), bytes: z.number().int().nonnegative() }).strict();
+/** The file written (and its new version, which the editor opens it at). */
+export const LessonFileResult = z
+  .object({ path: z.string(), bytes: z.number().int().nonnegative(), etag: Etag.optional(), mtimeMs: z.number().optional() })
+  .strict();
 export type LessonFileResult = z.infer<typeof LessonFileResult>;
 
 /** The schema of every message a browser may send, by event name. */
