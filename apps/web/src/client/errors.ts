@@ -19,6 +19,8 @@ export class LearnerError extends Error {
     message: string,
     /** The HTTP status, for errors of the HTTP API. */
     readonly status?: number,
+    /** Machine-readable details of a protocol error (a file error's reason, say). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'LearnerError';

@@ -25,6 +25,16 @@ import {
   LessonCheckResult,
   LessonFileResult,
   LessonSetupResult,
+  DirListing,
+  FileContent,
+  FileStat,
+  ListeningPort,
+  PreviewGrant,
+  SandboxWriteFileResult,
+  WatchResult,
+  Etag,
+  FilePath,
+  type WatchSet,
   MAX_INPUT_CHARS,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -48,6 +58,13 @@ const TermDataMessage = TermData.pick({ termId: true, seq: true, data: true });
 const TermExitMessage = TermExit.pick({ termId: true, exitCode: true });
 const ProtocolErrorMessage = ProtocolError.extend({ event: z.string() });
 export type GatewayProtocolError = z.infer<typeof ProtocolErrorMessage>;
+const FilesChangedMessage = z
+  .object({ dirs: z.array(FilePath), files: z.array(z.object({ path: FilePath, etag: Etag.nullable() }).strict()) })
+  .strict();
+export type FilesChangedEvent = z.infer<typeof FilesChangedMessage>;
+const PortsMessage = z.object({ ports: z.array(ListeningPort) }).strict();
+const RemovedPath = z.object({ path: z.string() }).strict();
+
 /** The gateway may leave out the termId it was asked about. */
 const AttachResult = TermAttachResult.partial({ termId: true });
 export type AttachResult = z.infer<typeof AttachResult>;
@@ -103,6 +120,10 @@ export type LearnerConnectionEvents = {
   protocolError: (error: GatewayProtocolError) => void;
   /** The connection gave up (version mismatch, session gone, refused again and again). */
   fatal: (error: LearnerError) => void;
+  /** Watched folders or files changed in the sandbox. */
+  filesChanged: (event: FilesChangedEvent) => void;
+  /** The ports something listens on in the sandbox changed. */
+  ports: (ports: ListeningPort[]) => void;
 };
 
 export interface Logger {
@@ -216,6 +237,16 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     this.socket.on('term:data', (raw: unknown) => this.onData(raw));
     this.socket.on('term:exit', (raw: unknown) => this.onExit(raw));
     this.socket.on('protocol:error', (raw: unknown) => this.onProtocolError(raw));
+    this.socket.on('fs:changed', (raw: unknown) => {
+      const parsed = FilesChangedMessage.safeParse(raw);
+      if (parsed.success) this.emit('filesChanged', parsed.data);
+      else this.malformed('fs:changed', parsed.error);
+    });
+    this.socket.on('preview:ports', (raw: unknown) => {
+      const parsed = PortsMessage.safeParse(raw);
+      if (parsed.success) this.emit('ports', parsed.data.ports);
+      else this.malformed('preview:ports', parsed.error);
+    });
   }
 
   // ---------------------------------------------------------------- public API
@@ -342,6 +373,53 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
   /** Writes one of the step's files into the learner's home. */
   createLessonFile(stepId: string, lang: 'en' | 'ko', path: string): Promise<LessonFileResult> {
     return this.request('lesson:createFile', { stepId, lang, path }, LessonFileResult);
+  }
+
+  // ---------------------------------------------------------- files and previews
+
+  /** A folder of the learner's home (path relative to it; '' is the home). */
+  listDir(path: string): Promise<DirListing> {
+    return this.request('fs:list', { path }, DirListing);
+  }
+
+  readFile(path: string): Promise<FileContent> {
+    return this.request('fs:read', { path }, FileContent);
+  }
+
+  statPath(path: string): Promise<FileStat> {
+    return this.request('fs:stat', { path }, FileStat);
+  }
+
+  /**
+   * Saves a file. `ifMatch`: the version the edit started from (null: it must not exist
+   * yet; undefined: overwrite). A newer version in the sandbox fails with `conflict`.
+   */
+  writeFile(path: string, content: string | Uint8Array, ifMatch?: string | null): Promise<SandboxWriteFileResult> {
+    const payload: { path: string; content: string | Uint8Array; ifMatch?: string | null } = { path, content };
+    if (ifMatch !== undefined) payload.ifMatch = ifMatch;
+    return this.request('fs:write', payload, SandboxWriteFileResult);
+  }
+
+  removePath(path: string, recursive = false): Promise<{ path: string }> {
+    return this.request('fs:remove', { path, recursive }, RemovedPath, 40_000);
+  }
+
+  renamePath(from: string, to: string): Promise<FileStat> {
+    return this.request('fs:rename', { from, to }, FileStat);
+  }
+
+  makeDir(path: string): Promise<FileStat> {
+    return this.request('fs:mkdir', { path }, FileStat);
+  }
+
+  /** What this page watches (replaces the previous set); answers the listening ports. */
+  watch(set: WatchSet): Promise<WatchResult> {
+    return this.request('fs:watch', set, WatchResult);
+  }
+
+  /** A one-time URL that opens the preview of a port (on its own origin) at `path`. */
+  openPreview(port: number, path = '/'): Promise<PreviewGrant> {
+    return this.request('preview:open', { port, path }, PreviewGrant);
   }
 
   /** Stops following a terminal and asks the server to close it. */
@@ -696,7 +774,24 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
   // ---------------------------------------------------------------- requests
 
   private request<T extends z.ZodType>(
-    event: 'session:info' | 'session:reset' | 'term:open' | 'term:attach' | 'term:close' | 'lesson:check' | 'lesson:setup' | 'lesson:createFile',
+    event:
+      | 'session:info'
+      | 'session:reset'
+      | 'term:open'
+      | 'term:attach'
+      | 'term:close'
+      | 'lesson:check'
+      | 'lesson:setup'
+      | 'lesson:createFile'
+      | 'fs:list'
+      | 'fs:read'
+      | 'fs:stat'
+      | 'fs:write'
+      | 'fs:remove'
+      | 'fs:rename'
+      | 'fs:mkdir'
+      | 'fs:watch'
+      | 'preview:open',
     payload: object,
     schema: T,
     timeoutMs = this.requestTimeoutMs,
@@ -717,7 +812,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
           return;
         }
         if (!envelope.data.ok) {
-          reject(new LearnerError(envelope.data.error.code, envelope.data.error.message));
+          reject(new LearnerError(envelope.data.error.code, envelope.data.error.message, undefined, envelope.data.error.details));
           return;
         }
         const data = schema.safeParse(envelope.data.data);

@@ -9,6 +9,7 @@
  * `next start` that way).
  */
 import http from 'node:http';
+import { FakeFiles } from './fake-files';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import {
@@ -82,12 +83,16 @@ export class FakeGateway {
   /** This many next term:attach requests fail with `failed` (the agent is not connected). */
   failAttaches = 0;
   options: FakeGatewayOptions;
+  /** The sandbox's home folder and ports (the file API, previews). */
+  readonly files: FakeFiles;
 
   private constructor(options: FakeGatewayOptions) {
     this.options = options;
     this.session = this.newSession('first-steps');
+    this.files = new FakeFiles((event, payload) => this.io.of(BROWSER_NAMESPACE).emit(event, payload));
     this.server = http.createServer((req, res) => {
       if (this.handleApi(req, res)) return;
+      if (this.handlePreview(req, res)) return;
       if (this.options.fallback) this.options.fallback(req, res);
       else res.writeHead(404).end();
     });
@@ -257,6 +262,19 @@ export class FakeGateway {
     return true;
   }
 
+  /** Stands in for a preview origin: a page per port that listens, a waiting page otherwise. */
+  private handlePreview(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const m = /^\/__fake-preview\/(\d+)(\/.*)?$/.exec(req.url ?? '');
+    if (!m) return false;
+    const port = Number(m[1]);
+    const listening = this.files.ports.some((p) => p.port === port);
+    const body = listening
+      ? `<!doctype html><title>Welcome to nginx!</title><body style="font-family:sans-serif;padding:2rem"><h1>Welcome to nginx!</h1><p>Port ${port}, path ${m[2] ?? '/'}</p></body>`
+      : `<!doctype html><meta http-equiv="refresh" content="2"><body style="font-family:sans-serif;padding:2rem;background:#0b1d35;color:#e6edf5"><h1>Waiting for port ${port}</h1></body>`;
+    res.writeHead(listening ? 200 : 503, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    return true;
+  }
+
   private readySchedule = '';
 
   /** A session in `creating` becomes ready after createDelayMs (once). */
@@ -276,6 +294,7 @@ export class FakeGateway {
     socket.emit('session:state', this.view());
     socket.on('disconnect', () => {
       for (const terminal of this.terminals.values()) terminal.viewers.delete(socket.id);
+      this.files.watches.delete(socket.id);
     });
     for (const name of Object.keys(browserRequestSchemas) as BrowserRequestName[]) {
       socket.on(name, (payload: unknown, ack?: (result: Result<unknown>) => void) => {
@@ -296,6 +315,15 @@ export class FakeGateway {
   private handle(socket: Socket, name: BrowserRequestName, req: Record<string, unknown>, reply: (r: Result<unknown>) => void): void {
     const terminal = typeof req.termId === 'string' ? this.terminals.get(req.termId) : undefined;
     const notFound = () => reply({ ok: false, error: { code: 'not_found', message: `no terminal ${String(req.termId)}` } });
+    if (name.startsWith('fs:')) {
+      if (this.session.state !== 'ready') return reply({ ok: false, error: { code: 'conflict', message: 'not ready' } });
+      return reply(this.files.handle(socket.id, name, req));
+    }
+    if (name === 'preview:open') {
+      const port = req.port as number;
+      const path = (req.path as string | undefined) ?? '/';
+      return reply({ ok: true, data: { port, origin: this.url, url: `${this.url}/__fake-preview/${port}${path}` } });
+    }
     switch (name) {
       case 'session:info':
         return reply({ ok: true, data: this.view() });
@@ -383,6 +411,35 @@ export class FakeGateway {
 
   // -------------------------------------------------------------- demo shell
 
+  /** The demo shell's file commands: cat, echo > file, touch, mkdir, rm, and docker run -p (ports). */
+  private fileCommand(command: string): string | null {
+    const path = (p: string) => p.replace(/^~\//, '');
+    let m: RegExpExecArray | null;
+    if ((m = /^cat (\S+)$/.exec(command))) {
+      const node = this.files.nodes.get(path(m[1]!));
+      return node?.kind === 'file' ? node.content.toString().replace(/\n/g, '\r\n') : `cat: ${m[1]}: No such file or directory\r\n`;
+    }
+    if ((m = /^echo (.*?) (>>?) (\S+)$/.exec(command))) {
+      const p = path(m[3]!);
+      const before = m[2] === '>>' ? (this.files.nodes.get(p)?.content.toString() ?? '') : '';
+      this.files.put(p, `${before}${m[1]!.replace(/^["']|["']$/g, '')}\n`);
+      return '';
+    }
+    if ((m = /^touch (\S+)$/.exec(command))) {
+      if (!this.files.nodes.has(path(m[1]!))) this.files.put(path(m[1]!), '');
+      return '';
+    }
+    if ((m = /^rm (?:-r )?(\S+)$/.exec(command))) {
+      this.files.delete(path(m[1]!));
+      return '';
+    }
+    if ((m = /^docker run -d -p (\d+):\d+ \S+$/.exec(command))) {
+      this.files.setPorts([...this.files.ports, { port: Number(m[1]), scope: 'any' }]);
+      return 'f3b1c0a9d2e4\r\n';
+    }
+    return null;
+  }
+
   private prompt(terminal: FakeTerminal): void {
     this.write(terminal.termId, '\x1b[1;36mlearner@berth\x1b[0m:\x1b[1;34m~\x1b[0m$ ');
   }
@@ -401,7 +458,7 @@ export class FakeGateway {
       if (ch === '\r') {
         const command = terminal.line.trim();
         terminal.line = '';
-        this.write(terminal.termId, '\r\n' + demoAnswer(command));
+        this.write(terminal.termId, '\r\n' + (this.fileCommand(command) ?? demoAnswer(command)));
         this.prompt(terminal);
       } else if (ch === '\x7f') {
         if (terminal.line) {
@@ -421,6 +478,7 @@ export class FakeGateway {
     }
   }
 }
+
 
 function demoAnswer(command: string): string {
   if (command === '') return '';
