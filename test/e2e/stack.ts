@@ -15,6 +15,11 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const DIR = process.env.BERTH_E2E_DIR ?? '/tmp/berth-e2e';
 const STATE = path.join(DIR, 'state.json');
 const WEB_PORT = Number(process.env.BERTH_TEST_WEB_PORT ?? 3100);
+// Agent id, slots ("FIRST:COUNT") and state folder of the stack's agent: others run tests
+// side by side on the same engine with their own.
+const AGENT_ID = process.env.BERTH_E2E_AGENT_ID ?? 'it-e2e';
+const [SLOT_FIRST, SLOT_COUNT] = (process.env.BERTH_E2E_SLOTS ?? '48:8').split(':').map(Number) as [number, number];
+const AGENT_STATE_DIR = process.env.BERTH_E2E_AGENT_STATE_DIR ?? '/var/lib/berth/test-agents';
 
 export interface StackState {
   url: string;
@@ -74,12 +79,12 @@ export async function startStack(): Promise<StackState> {
   writeFileSync(
     agentConfig,
     JSON.stringify({
-      agentId: 'it-e2e',
+      agentId: AGENT_ID,
       token: agentToken,
       control: { url },
       profilesDir: path.join(REPO, 'content/sandbox-profiles'),
-      stateDir: '/var/lib/berth/test-agents',
-      slots: { first: 48, count: 8 },
+      stateDir: AGENT_STATE_DIR,
+      slots: { first: SLOT_FIRST, count: SLOT_COUNT },
       logLevel: 'warn',
       destroyOnShutdown: true,
     }),

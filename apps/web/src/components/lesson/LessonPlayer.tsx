@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LessonCheckResult } from '@berth/protocol';
 import { useWorkspace } from '@/components/workspace/WorkspaceContext';
+import { useWorkspaceFiles } from '@/components/workspace/workspace-state';
 import { toLearnerError } from '@/client/errors';
 import { clearProgress, loadProgress, saveProgress, type LessonProgress } from '@/lib/progress';
 import { LessonPlayerContext, type FileState, type LessonPlayerActions } from './player-context';
@@ -57,6 +58,7 @@ export function LessonPlayer(props: LessonPlayerProps) {
   const t = useTranslations('Player');
   const tl = useTranslations('Lesson');
   const ws = useWorkspace();
+  const workspaceFiles = useWorkspaceFiles();
   const [progress, setProgress] = useState<LessonProgress>({ done: [], quiz: {} });
   const [loaded, setLoaded] = useState(false);
   const [check, setCheck] = useState<CheckState>({ kind: 'idle' });
@@ -180,6 +182,8 @@ export function LessonPlayer(props: LessonPlayerProps) {
         connection.createLessonFile(stepId, lang, path).then(
           () => {
             setFiles((f) => ({ ...f, [key]: { kind: 'ok', message: t('created', { path }) } }));
+            // The file opens in the editor (shown at the version just written).
+            void workspaceFiles?.open(path);
             if (!done.has(stepId)) void runCheck(true);
           },
           (error: unknown) =>
@@ -187,7 +191,7 @@ export function LessonPlayer(props: LessonPlayerProps) {
         );
       },
     }),
-    [connection, done, files, lang, ready, runCheck, t],
+    [connection, done, files, lang, ready, runCheck, t, workspaceFiles],
   );
 
   const hintCount = hintsShown[active.id] ?? 0;

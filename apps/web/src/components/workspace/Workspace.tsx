@@ -11,6 +11,7 @@ import type { TerminalController } from './terminal-controller';
 import { TerminalTabs } from './TerminalTabs';
 import { Spinner, TerminalView } from './TerminalView';
 import { useWorkspace } from './WorkspaceContext';
+import { WorkspacePanes } from './WorkspacePanes';
 
 const tabId = (key: string) => `tab-${key}`;
 const panelId = (key: string) => `panel-${key}`;
@@ -34,9 +35,10 @@ function useExitedTabs(tabs: TerminalController[]): Set<string> {
 }
 
 /**
- * The learner's sandbox beside a lesson: Start, then terminals in tabs, a status bar
- * with the time left and Reset, a banner while the connection is restored, and an
- * overlay once the session is over. The session itself lives in WorkspaceProvider.
+ * The learner's sandbox beside a lesson: Start, then the workspace's panes (files,
+ * editor and previews, terminals in tabs: WorkspacePanes), a status bar with the time
+ * left and Reset, a banner while the connection is restored, and an overlay once the
+ * session is over. The session itself lives in WorkspaceProvider.
  */
 export function Workspace() {
   const t = useTranslations('Workspace');
@@ -52,55 +54,30 @@ export function Workspace() {
     else if (ws.view?.state === 'creating') waiting = t('creating');
   }
 
-  return (
-    <section
-      aria-label={t('startTitle')}
-      className="flex h-full min-h-0 flex-col bg-harbor-900"
-      data-testid="workspace"
-      data-phase={ws.phase.kind}
-      data-session-state={ws.view?.state}
-      data-connection={live ? ws.status : undefined}
-    >
-      {live ? (
-        <TerminalTabs
-          tabs={ws.tabs.map((tab) => ({ key: tab.key, number: tab.number, exited: exited.has(tab.key) }))}
-          activeKey={ws.activeKey}
-          onSelect={ws.selectTab}
-          onClose={ws.closeTab}
-          onNew={ws.newTab}
-          canOpen={ws.view?.state === 'ready' && ws.status === 'online' && !ws.resetting && !ws.ended}
-          tabId={tabId}
-          panelId={panelId}
-        />
-      ) : (
-        <div className="flex h-[41px] items-center gap-2 border-b border-harbor-800 bg-harbor-950/60 px-4" aria-hidden="true">
-          <span className="size-2.5 rounded-full bg-harbor-700" />
-          <span className="size-2.5 rounded-full bg-harbor-700" />
-          <span className="size-2.5 rounded-full bg-harbor-700" />
-          <span className="ml-2 font-mono text-xs text-harbor-300">learner@berth: ~</span>
-        </div>
-      )}
-
-      {live ? <ConnectionBanner status={ws.status} /> : null}
-      {ws.resetError ? (
-        <p role="alert" className="border-b border-red-400/30 bg-red-400/10 px-3 py-2 text-sm text-red-200">
-          {t('resetFailed', { message: ws.resetError.message })}
-        </p>
-      ) : null}
-
+  // The terminals: tabs and their views, with what shows while there are none.
+  const terminalGroup = (
+    <>
+      <TerminalTabs
+        tabs={ws.tabs.map((tab) => ({ key: tab.key, number: tab.number, exited: exited.has(tab.key) }))}
+        activeKey={ws.activeKey}
+        onSelect={ws.selectTab}
+        onClose={ws.closeTab}
+        onNew={ws.newTab}
+        canOpen={ws.view?.state === 'ready' && ws.status === 'online' && !ws.resetting && !ws.ended}
+        tabId={tabId}
+        panelId={panelId}
+      />
       <div className="relative min-h-0 flex-1 bg-[#071324]">
-        {live
-          ? ws.tabs.map((tab) => (
-              <TerminalView
-                key={tab.key}
-                controller={tab}
-                active={tab.key === ws.activeKey}
-                tabId={tabId(tab.key)}
-                panelId={panelId(tab.key)}
-                onActivity={ws.activity}
-              />
-            ))
-          : null}
+        {ws.tabs.map((tab) => (
+          <TerminalView
+            key={tab.key}
+            controller={tab}
+            active={tab.key === ws.activeKey}
+            tabId={tabId(tab.key)}
+            panelId={panelId(tab.key)}
+            onActivity={ws.activity}
+          />
+        ))}
 
         {waiting ? (
           <div className="absolute inset-0 grid place-items-center p-6" role="status" data-testid="workspace-waiting">
@@ -111,7 +88,7 @@ export function Workspace() {
           </div>
         ) : null}
 
-        {live && !waiting && ws.tabs.length === 0 && !ws.ended ? (
+        {!waiting && ws.tabs.length === 0 && !ws.ended ? (
           <div className="absolute inset-0 grid place-items-center p-6">
             <div className="text-center">
               <p className="text-sm text-harbor-300">{t('tabs.empty')}</p>
@@ -126,14 +103,42 @@ export function Workspace() {
             </div>
           </div>
         ) : null}
+      </div>
+    </>
+  );
 
-        {ws.phase.kind !== 'live' ? (
-          <StartPanel
-            state={ws.phase.kind}
-            error={ws.phase.kind === 'error' ? ws.phase.error : null}
-            onStart={ws.start}
-          />
-        ) : null}
+  return (
+    <section
+      aria-label={t('startTitle')}
+      className="flex h-full min-h-0 flex-col bg-harbor-900"
+      data-testid="workspace"
+      data-phase={ws.phase.kind}
+      data-session-state={ws.view?.state}
+      data-connection={live ? ws.status : undefined}
+    >
+      {live ? <ConnectionBanner status={ws.status} /> : null}
+      {ws.resetError ? (
+        <p role="alert" className="border-b border-red-400/30 bg-red-400/10 px-3 py-2 text-sm text-red-200">
+          {t('resetFailed', { message: ws.resetError.message })}
+        </p>
+      ) : null}
+
+      <div className="relative flex min-h-0 flex-1 flex-col">
+        {live ? (
+          <WorkspacePanes terminals={terminalGroup} />
+        ) : (
+          <>
+            <div className="flex h-[41px] items-center gap-2 border-b border-harbor-800 bg-harbor-950/60 px-4" aria-hidden="true">
+              <span className="size-2.5 rounded-full bg-harbor-700" />
+              <span className="size-2.5 rounded-full bg-harbor-700" />
+              <span className="size-2.5 rounded-full bg-harbor-700" />
+              <span className="ml-2 font-mono text-xs text-harbor-300">learner@berth: ~</span>
+            </div>
+            <div className="relative min-h-0 flex-1 bg-[#071324]">
+              <StartPanel state={ws.phase.kind === 'live' ? 'idle' : ws.phase.kind} error={ws.phase.kind === 'error' ? ws.phase.error : null} onStart={ws.start} />
+            </div>
+          </>
+        )}
 
         {ws.ended ? <SessionEndedOverlay view={ws.view} fatal={ws.fatal} onRestart={ws.start} /> : null}
       </div>
