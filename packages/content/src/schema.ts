@@ -36,6 +36,12 @@ export const StepEntry = z
     checkTimeout: z.number().int().min(1).max(300).default(20),
     /** Seconds the walkthrough waits for each command of this step. */
     commandTimeout: z.number().int().min(1).max(600).default(120),
+    /**
+     * How the workspace opens for this step: terminal only, editor (files, editor and
+     * terminal) or preview (a preview of a published port and the terminal). The
+     * learner may change it; absent: the learner's own choice stays.
+     */
+    layout: z.enum(['terminal', 'editor', 'preview']).optional(),
   })
   .strict();
 export type StepEntry = z.infer<typeof StepEntry>;

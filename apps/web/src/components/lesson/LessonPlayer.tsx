@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LessonCheckResult } from '@berth/protocol';
 import { useWorkspace } from '@/components/workspace/WorkspaceContext';
-import { useWorkspaceFiles } from '@/components/workspace/workspace-state';
+import { useWorkspaceFiles, useWorkspaceLayout, type LayoutPreset } from '@/components/workspace/workspace-state';
 import { toLearnerError } from '@/client/errors';
 import { clearProgress, loadProgress, saveProgress, type LessonProgress } from '@/lib/progress';
 import { LessonPlayerContext, type FileState, type LessonPlayerActions } from './player-context';
@@ -14,6 +14,8 @@ export interface PlayerStep {
   id: string;
   title: string;
   hasSetup: boolean;
+  /** The workspace layout the step opens with (null: the learner's own). */
+  layout?: LayoutPreset | null;
   /** The step's text, rendered on the server. */
   body: ReactNode;
   hints: ReactNode[];
@@ -59,6 +61,7 @@ export function LessonPlayer(props: LessonPlayerProps) {
   const tl = useTranslations('Lesson');
   const ws = useWorkspace();
   const workspaceFiles = useWorkspaceFiles();
+  const workspaceLayout = useWorkspaceLayout();
   const [progress, setProgress] = useState<LessonProgress>({ done: [], quiz: {} });
   const [loaded, setLoaded] = useState(false);
   const [check, setCheck] = useState<CheckState>({ kind: 'idle' });
@@ -92,6 +95,15 @@ export function LessonPlayer(props: LessonPlayerProps) {
   const activeId = progress.active && steps.some((s) => s.id === progress.active) ? progress.active : (steps.find((s) => !done.has(s.id))?.id ?? steps[0]!.id);
   const activeIndex = steps.findIndex((s) => s.id === activeId);
   const active = steps[activeIndex]!;
+
+  // A step may open the workspace in a layout of its own (once, when it opens).
+  const laidOut = useRef<string | null>(null);
+  const { setPreset } = workspaceLayout;
+  useEffect(() => {
+    if (!loaded || laidOut.current === active.id) return;
+    laidOut.current = active.id;
+    if (active.layout) setPreset(active.layout);
+  }, [active.id, active.layout, loaded, setPreset]);
   const allDone = steps.every((s) => done.has(s.id));
 
   const connection = ws.phase.kind === 'live' ? ws.phase.connection : null;

@@ -79,6 +79,17 @@ export function WorkspacePanes({ terminals }: { terminals: ReactNode }) {
   const narrow = useMediaQuery('(max-width: 767px)');
   const rootRef = useRef<HTMLDivElement>(null);
 
+  // In the preview layout a preview shows: the open one, or the first port that listens
+  // (also when it starts listening later, e.g. right after docker run -p).
+  const firstPort = snap?.ports.find((p) => p.scope === 'any')?.port;
+  const hasPreview = snap?.tabs.some((tab) => tab.kind === 'preview') ?? false;
+  useEffect(() => {
+    if (layout.preset !== 'preview' || !files) return;
+    const current = files.getSnapshot();
+    if (!hasPreview && firstPort !== undefined) files.openPreview(firstPort);
+    else if (hasPreview && current.tabs.find((tab) => tabKey(tab) === current.activeTab)?.kind !== 'preview') showAPreview(files, current);
+  }, [layout.preset, files, firstPort, hasPreview]);
+
   const onKeyDownCapture = (event: ReactKeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'F6' || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
@@ -105,10 +116,7 @@ export function WorkspacePanes({ terminals }: { terminals: ReactNode }) {
             <Segmented
               label={t('presetLabel')}
               value={layout.preset}
-              onChange={(v) => {
-                layout.setPreset(v as LayoutPreset);
-                if (v === 'preview' && files && snap) showAPreview(files, snap);
-              }}
+              onChange={(v) => layout.setPreset(v as LayoutPreset)}
               options={[
                 { value: 'terminal', label: t('terminal'), icon: 'terminal' },
                 { value: 'editor', label: t('editor'), icon: 'editor' },
@@ -236,13 +244,14 @@ function NarrowPanes({ files, snap, view, terminals }: { files: WorkspaceFiles |
   const activeFile = snap?.tabs.find((tab) => tabKey(tab) === snap.activeTab);
   return (
     <div className="relative min-h-0 flex-1">
-      <div className={`absolute inset-0 ${view === 'files' ? '' : 'invisible'}`} data-region="files" inert={view !== 'files'}>
+      <div className={`absolute inset-0 ${view === 'files' ? '' : 'hidden'}`} data-region="files">
         {files && snap ? <FileTree files={files} snap={snap} activePath={activeFile?.kind === 'file' ? activeFile.path : null} /> : null}
       </div>
-      <div className={`absolute inset-0 ${view === 'documents' ? '' : 'invisible'}`} data-region="documents" inert={view !== 'documents'}>
+      <div className={`absolute inset-0 ${view === 'documents' ? '' : 'hidden'}`} data-region="documents">
         {files && snap ? <DocumentArea files={files} snap={snap} /> : null}
       </div>
-      <div className={`absolute inset-0 flex flex-col ${view === 'terminal' ? '' : 'invisible'}`} data-region="terminal" inert={view !== 'terminal'}>
+      {/* display:none, not visibility: the active terminal's own `visible` would show through. */}
+      <div className={`absolute inset-0 flex-col ${view === 'terminal' ? 'flex' : 'hidden'}`} data-region="terminal">
         {terminals}
       </div>
     </div>

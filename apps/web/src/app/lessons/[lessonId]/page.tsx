@@ -38,6 +38,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
     id: step.id,
     title: step.texts[lang].doc.title,
     hasSetup: step.setup !== null,
+    layout: step.layout ?? null,
     body: <StepMarkdown markdown={step.texts[lang].markdown} stepId={step.id} />,
     hints: step.texts[lang].doc.blocks.flatMap((b, i) => (b.kind === 'hint' ? [<HintMarkdown key={i} text={b.text} />] : [])),
   }));

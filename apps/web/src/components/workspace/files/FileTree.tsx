@@ -48,7 +48,8 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
   const [selected, setSelected] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<Row | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Kept as what went wrong, not as text: it is shown in the page's language of the moment.
+  const [error, setError] = useState<unknown>(null);
   const [menuFor, setMenuFor] = useState<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const root = snap.dirs.get('');
@@ -65,7 +66,7 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
       await what();
       return true;
     } catch (err) {
-      setError(describe(err));
+      setError(err);
       return false;
     }
   };
@@ -78,7 +79,7 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
   const activate = (row: Row) => {
     setSelected(row.path);
     if (row.isDir) files.toggleDir(row.path);
-    else if (row.entry.kind === 'symlink' && row.entry.target === 'outside') setError(t('errors.outside'));
+    else if (row.entry.kind === 'symlink' && row.entry.target === 'outside') setError({ details: { reason: 'outside' } });
     else void files.open(row.path);
   };
 
@@ -174,7 +175,7 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
       </div>
       {error ? (
         <p role="alert" className="flex items-start gap-2 border-b border-red-400/30 bg-red-400/10 px-3 py-2 text-xs text-red-200" data-testid="files-error">
-          <span className="min-w-0 flex-1">{error}</span>
+          <span className="min-w-0 flex-1">{describe(error)}</span>
           <button type="button" className="cursor-pointer text-red-200/80 hover:text-white" onClick={() => setError(null)} aria-label={t('dismiss')}>
             ×
           </button>
