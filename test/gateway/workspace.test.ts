@@ -110,7 +110,7 @@ async function sandboxServer() {
   return { port: (server.address() as { port: number }).port, seen, server };
 }
 
-describe('files through the gateway', () => {
+describe('files through the gateway', { timeout: 30_000 }, () => {
   it('lists, reads, saves with a version, reports a conflict, and refuses paths outside the home', async () => {
     const { base, agent } = await stack();
     const { ask, socket, sessionId } = await learner(base);
@@ -151,7 +151,7 @@ describe('files through the gateway', () => {
   });
 });
 
-describe('previews through the gateway', () => {
+describe('previews through the gateway', { timeout: 30_000 }, () => {
   it('open on their own origin with a one-time ticket, carry HTTP and upgrades, and refuse everyone else', async () => {
     const { base, port, agent, gateway } = await stack();
     const mine = await learner(base);
@@ -244,7 +244,7 @@ describe('previews through the gateway', () => {
     const app = await sandboxServer();
     agent.driver.forwards.set(`${mine.sessionId}:8080`, app.port);
     agent.driver.setListening(mine.sessionId, [{ port: 8080 }]);
-    await expect.poll(() => ports.at(-1), { timeout: 4000 }).toEqual({ ports: [{ port: 8080, scope: 'any' }] });
+    await expect.poll(() => ports.at(-1), { timeout: 4000 }).toMatchObject({ ports: [{ port: 8080, scope: 'any' }] });
     expect((await request(port, host, '/', { cookie })).status).toBe(200);
 
     await store.updateState(mine.sessionId, 'stopped');

@@ -162,7 +162,12 @@ export const ListeningPort = z
   .strict();
 export type ListeningPort = z.infer<typeof ListeningPort>;
 
-export const WatchResult = z.object({ ports: z.array(ListeningPort) }).strict();
+/**
+ * Ports come with a version (increasing while the agent runs): an answer and an event
+ * that cross each other on the way are told apart by it, the newer wins.
+ */
+export const PortsVersion = z.number().int().nonnegative();
+export const WatchResult = z.object({ ports: z.array(ListeningPort), portsVersion: PortsVersion }).strict();
 export type WatchResult = z.infer<typeof WatchResult>;
 
 /**
@@ -179,7 +184,7 @@ export const FilesChanged = z
   .strict();
 export type FilesChanged = z.infer<typeof FilesChanged>;
 
-export const PortsChanged = z.object({ sessionId: SessionId, ports: z.array(ListeningPort) }).strict();
+export const PortsChanged = z.object({ sessionId: SessionId, ports: z.array(ListeningPort), portsVersion: PortsVersion }).strict();
 export type PortsChanged = z.infer<typeof PortsChanged>;
 
 // ---------------------------------------------------------------- browser side

@@ -25,7 +25,7 @@ async function setup() {
   return { manager, driver, home, root, changes, ports, id: 'session-files' };
 }
 
-describe('file API (scripts run for real)', () => {
+describe('file API (scripts run for real)', { timeout: 30_000 }, () => {
   it('lists a folder: folders first, hidden files included, symbolic links classified', async () => {
     const { manager, home, id } = await setup();
     mkdirSync(path.join(home, 'app'));
@@ -146,7 +146,8 @@ describe('file API (scripts run for real)', () => {
     mkdirSync(path.join(home, 'app'));
     writeFileSync(path.join(home, 'app/compose.yaml'), 'services: {}\n');
     driver.setListening(id, [{ port: 8080 }, { port: 5432, loopback: true }]);
-    expect(await manager.watch(id, 'viewer-1', { dirs: ['', 'app'], files: ['app/compose.yaml'] })).toEqual([
+    const first = await manager.watch(id, 'viewer-1', { dirs: ['', 'app'], files: ['app/compose.yaml'] });
+    expect(first.ports).toEqual([
       { port: 5432, scope: 'loopback' },
       { port: 8080, scope: 'any' },
     ]);
@@ -160,6 +161,7 @@ describe('file API (scripts run for real)', () => {
     await expect.poll(() => changes.flatMap((c) => c.files).at(-1), { timeout: 4000 }).toEqual({ path: 'app/compose.yaml', etag: null });
     driver.setListening(id, [{ port: 3000 }]);
     await expect.poll(() => ports.at(-1)?.ports, { timeout: 4000 }).toEqual([{ port: 3000, scope: 'any' }]);
+    expect(ports.at(-1)!.portsVersion).toBeGreaterThan(first.portsVersion);
     expect(driver.calls.filter((c) => c.startsWith('spawn'))).toHaveLength(1);
     manager.unwatch(id, 'viewer-1');
     const before = changes.length;

@@ -112,6 +112,7 @@ function union(sets: Iterable<WatchSet>): WatchSet {
  * `filesChanged` and `ports` events. It runs only while someone watches.
  */
 class SessionWatcher {
+  private portsVersion = 0;
   private readonly viewers = new Map<string, WatchSet>();
   private proc: SandboxProcess | null = null;
   private starting: Promise<SandboxProcess> | null = null;
@@ -127,6 +128,7 @@ class SessionWatcher {
     private readonly env: SandboxFilesEnv,
     private readonly notify: WatchNotifier,
     private readonly log: Logger,
+    private readonly nextVersion: () => number,
   ) {}
 
   get idle(): boolean {
@@ -134,7 +136,7 @@ class SessionWatcher {
   }
 
   /** Sets what one viewer watches and resolves with the listening ports once a fresh snapshot is in. */
-  async set(viewerKey: string, set: WatchSet): Promise<ListeningPort[]> {
+  async set(viewerKey: string, set: WatchSet): Promise<{ ports: ListeningPort[]; portsVersion: number }> {
     this.viewers.set(viewerKey, set);
     const proc = await this.process();
     const next = new Promise<void>((resolve) => {
@@ -146,7 +148,7 @@ class SessionWatcher {
     });
     this.send(proc);
     await next;
-    return this.last?.ports ?? [];
+    return { ports: this.last?.ports ?? [], portsVersion: this.portsVersion };
   }
 
   remove(viewerKey: string): void {
@@ -211,13 +213,15 @@ class SessionWatcher {
   private apply(next: Snapshot): void {
     const prev = this.last;
     this.last = next;
+    const portsChanged = !prev || JSON.stringify(prev.ports) !== JSON.stringify(next.ports);
+    if (portsChanged) this.portsVersion = this.nextVersion();
     if (prev) {
       const dirs = [...next.dirs].filter(([d, sig]) => prev.dirs.has(d) && prev.dirs.get(d) !== sig).map(([d]) => d);
       const files = [...next.files]
         .filter(([f, etag]) => prev.files.has(f) && prev.files.get(f) !== etag)
         .map(([path, etag]) => ({ path, etag }));
       if (dirs.length || files.length) this.notify.filesChanged({ sessionId: this.sessionId, dirs, files });
-      if (JSON.stringify(prev.ports) !== JSON.stringify(next.ports)) this.notify.ports({ sessionId: this.sessionId, ports: next.ports });
+      if (portsChanged) this.notify.ports({ sessionId: this.sessionId, ports: next.ports, portsVersion: this.portsVersion });
     }
     for (const w of this.waiters.splice(0)) w();
   }
@@ -226,6 +230,8 @@ class SessionWatcher {
 /** Every session's watcher. */
 export class WatchService {
   private readonly sessions = new Map<string, SessionWatcher>();
+  /** Versions of ports keep increasing across sessions and watcher restarts. */
+  private version = 0;
 
   constructor(
     private readonly deps: {
@@ -236,10 +242,17 @@ export class WatchService {
     },
   ) {}
 
-  async watch(sessionId: string, viewerKey: string, set: WatchSet): Promise<ListeningPort[]> {
+  async watch(sessionId: string, viewerKey: string, set: WatchSet): Promise<{ ports: ListeningPort[]; portsVersion: number }> {
     let watcher = this.sessions.get(sessionId);
     if (!watcher) {
-      watcher = new SessionWatcher(sessionId, (argv) => this.deps.spawn(sessionId, argv), this.deps.env(sessionId), this.deps.notify, this.deps.log);
+      watcher = new SessionWatcher(
+        sessionId,
+        (argv) => this.deps.spawn(sessionId, argv),
+        this.deps.env(sessionId),
+        this.deps.notify,
+        this.deps.log,
+        () => ++this.version,
+      );
       this.sessions.set(sessionId, watcher);
     }
     try {

@@ -320,7 +320,7 @@ export class SessionManager {
   }
 
   /** What one viewer watches; answers the ports something listens on. */
-  watch(sessionId: string, viewerId: string, set: WatchSet): Promise<ListeningPort[]> {
+  watch(sessionId: string, viewerId: string, set: WatchSet): Promise<{ ports: ListeningPort[]; portsVersion: number }> {
     this.requireReady(sessionId);
     return this.watchers.watch(sessionId, viewerId, set);
   }

@@ -68,7 +68,7 @@ export function serveAgentApi(
     'sandbox:watch': async (req) => {
       const key = viewerKey(req.viewerId);
       viewers.add(key);
-      return { ports: await manager.watch(req.sessionId, key, { dirs: req.dirs, files: req.files }) };
+      return manager.watch(req.sessionId, key, { dirs: req.dirs, files: req.files });
     },
     'sandbox:unwatch': (req) => {
       manager.unwatch(req.sessionId, viewerKey(req.viewerId));

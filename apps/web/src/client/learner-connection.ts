@@ -62,7 +62,7 @@ const FilesChangedMessage = z
   .object({ dirs: z.array(FilePath), files: z.array(z.object({ path: FilePath, etag: Etag.nullable() }).strict()) })
   .strict();
 export type FilesChangedEvent = z.infer<typeof FilesChangedMessage>;
-const PortsMessage = z.object({ ports: z.array(ListeningPort) }).strict();
+const PortsMessage = z.object({ ports: z.array(ListeningPort), portsVersion: z.number().int().nonnegative() }).strict();
 const RemovedPath = z.object({ path: z.string() }).strict();
 
 /** The gateway may leave out the termId it was asked about. */
@@ -122,8 +122,8 @@ export type LearnerConnectionEvents = {
   fatal: (error: LearnerError) => void;
   /** Watched folders or files changed in the sandbox. */
   filesChanged: (event: FilesChangedEvent) => void;
-  /** The ports something listens on in the sandbox changed. */
-  ports: (ports: ListeningPort[]) => void;
+  /** The ports something listens on in the sandbox changed (newer versions win). */
+  ports: (ports: ListeningPort[], version: number) => void;
 };
 
 export interface Logger {
@@ -244,7 +244,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     });
     this.socket.on('preview:ports', (raw: unknown) => {
       const parsed = PortsMessage.safeParse(raw);
-      if (parsed.success) this.emit('ports', parsed.data.ports);
+      if (parsed.success) this.emit('ports', parsed.data.ports, parsed.data.portsVersion);
       else this.malformed('preview:ports', parsed.error);
     });
   }

@@ -51,7 +51,7 @@ const names = (files: WorkspaceFiles, dir = '') => {
   return d?.status === 'ready' ? d.entries.map((e) => e.name) : null;
 };
 
-describe('WorkspaceFiles', () => {
+describe('WorkspaceFiles', { timeout: 20_000 }, () => {
   it('lists the home, follows files made in the terminal, and watches what is open', async () => {
     const { gw, files } = await setUp();
     gw.files.put('README.txt', 'hello');

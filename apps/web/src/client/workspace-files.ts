@@ -129,6 +129,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
   private tabs: WorkspaceTab[] = [];
   private activeTab: string | null = null;
   private ports: ListeningPort[] = [];
+  private portsVersion = -1;
   private portsKnown = false;
   private showHidden = false;
   private autosave = true;
@@ -156,7 +157,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
       conn.on('status', () => this.onAvailability()),
       conn.on('state', () => this.onAvailability()),
       conn.on('filesChanged', (e) => this.onFilesChanged(e)),
-      conn.on('ports', (ports) => this.setPorts(ports)),
+      conn.on('ports', (ports, version) => this.setPorts(ports, version)),
     );
     this.onAvailability();
   }
@@ -253,6 +254,8 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
     this.wasAvailable = now;
     if (now && !was) {
       this.lastWatch = '';
+      // Another agent (or the same one restarted) counts ports' versions anew.
+      this.portsVersion = -1;
       this.watchedDirs.clear();
       this.watchedFiles.clear();
       for (const dir of this.expanded) void this.loadDir(dir);
@@ -287,7 +290,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
       for (const f of files) if (!this.watchedFiles.has(f)) void this.recheck(f);
       this.watchedDirs = new Set(dirs);
       this.watchedFiles = new Set(files);
-      this.setPorts(result.ports);
+      this.setPorts(result.ports, result.portsVersion);
     } catch (error) {
       // Try again with the next change (or when the session is ready again).
       if (this.lastWatch === key) this.lastWatch = '';
@@ -295,7 +298,10 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
     }
   }
 
-  private setPorts(ports: ListeningPort[]): void {
+  /** An answer and an event may cross on the way: the newer version wins. */
+  private setPorts(ports: ListeningPort[], version: number): void {
+    if (version < this.portsVersion) return;
+    this.portsVersion = version;
     this.ports = ports;
     this.portsKnown = true;
     this.changed();

@@ -19,6 +19,7 @@ const parent = (path: string) => (path.includes('/') ? path.slice(0, path.lastIn
 export class FakeFiles {
   readonly nodes = new Map<string, Node>([['', { kind: 'dir', content: Buffer.alloc(0), mtimeNs: 0n, ino: 1, executable: false }]]);
   ports: ListeningPort[] = [];
+  portsVersion = 0;
   /** What each socket watches. */
   readonly watches = new Map<string, { dirs: string[]; files: string[] }>();
   private ino = 2;
@@ -66,7 +67,8 @@ export class FakeFiles {
 
   setPorts(ports: ListeningPort[]): void {
     this.ports = ports;
-    this.notify('preview:ports', { ports });
+    this.portsVersion++;
+    this.notify('preview:ports', { ports, portsVersion: this.portsVersion });
   }
 
   /** Creates the folder and its missing parents; returns the folders it created. */
@@ -95,7 +97,7 @@ export class FakeFiles {
     switch (name) {
       case 'fs:watch':
         this.watches.set(socketId, { dirs: req.dirs as string[], files: req.files as string[] });
-        return { ok: true, data: { ports: this.ports } };
+        return { ok: true, data: { ports: this.ports, portsVersion: this.portsVersion } };
       case 'fs:list': {
         if (!node) return error('not_found', 'not-found');
         if (node.kind !== 'dir') return error('conflict', 'not-a-folder');

@@ -75,7 +75,7 @@ export async function createGateway(opts: {
         learners?.toViewer(event.viewerId, 'term:data', { termId: event.termId, seq: event.seq, data: event.data }),
       termExit: (_agentId, event) => learners?.toSession(event.sessionId, 'term:exit', { termId: event.termId, exitCode: event.exitCode }),
       filesChanged: (_agentId, event) => learners?.toSession(event.sessionId, 'fs:changed', { dirs: event.dirs, files: event.files }),
-      ports: (_agentId, event) => learners?.toSession(event.sessionId, 'preview:ports', { ports: event.ports }),
+      ports: (_agentId, event) => learners?.toSession(event.sessionId, 'preview:ports', { ports: event.ports, portsVersion: event.portsVersion }),
       preview: (event, payload) => tunnels.deliver(event, payload),
       // Agents dropped because this process is closing are not lost: they dial the next one.
       lost: (agentId) => {
