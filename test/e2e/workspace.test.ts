@@ -6,7 +6,7 @@
  * its page shows in a preview on an origin of its own. One sandbox for the whole file
  * (the stack has few slots). Screenshots in both languages and on a phone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { PHONE, WEB_ORIGIN, WEB_URL, openBrowser, type BrowserSession } from './browser';
 
@@ -36,12 +36,15 @@ const editor = (path: string) => page.locator(`[data-testid=editor-pane][data-pa
 
 /** What Monaco shows (the visible lines, as text). */
 async function editorText(path: string): Promise<string> {
-  const text = (await editor(path)
+  type Line = { style: { top: string }; textContent: string | null };
+  const text = await editor(path)
     .locator('.view-lines')
-    .evaluate(`(el) => [...el.querySelectorAll('.view-line')].map((l) => ({ top: parseFloat(l.style.top), text: l.textContent ?? '' }))`)) as {
-    top: number;
-    text: string;
-  }[];
+    .evaluate((el) =>
+      [...(el as unknown as { querySelectorAll(selector: string): Iterable<Line> }).querySelectorAll('.view-line')].map((l) => ({
+        top: parseFloat(l.style.top),
+        text: l.textContent ?? '',
+      })),
+    );
   return text
     .sort((a, b) => a.top - b.top)
     .map((l) => l.text.replace(/\u00a0/g, ' '))
@@ -63,6 +66,10 @@ beforeAll(async () => {
     timeout: 30_000,
   });
 }, 120_000);
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await session.screenshot(`workspace-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+});
 
 afterAll(async () => {
   await session?.close();

@@ -584,6 +584,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
         base: text,
         size: saved.bytes,
         savedAt: Date.now(),
+        reloadedAt: null,
         conflict: null,
         error: null,
       });
