@@ -177,6 +177,31 @@ describe('the workspace on a real sandbox', { timeout: 180_000 }, () => {
     await session.screenshot('workspace-en-preview');
   });
 
+  it('uploads a file from the computer, downloads one, and F6 takes the focus out of the terminal', async () => {
+    await page.getByTestId('layout-editor').click();
+    await treeItem('README.txt').click();
+    await page.getByTestId('files-upload-input').setInputFiles({ name: 'notes 메모.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded ✓\n') });
+    await treeItem('notes 메모.txt').waitFor({ timeout: 10_000 });
+    expect(await run("cat 'notes 메모.txt'")).toContain('uploaded ✓');
+
+    await treeItem('notes 메모.txt').click({ button: 'right' });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('notes 메모.txt');
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('uploaded ✓\n');
+
+    // Keyboard only: from the terminal, F6 goes to the next pane instead of into the shell.
+    await page.locator('[data-testid=terminal-panel]:not(.invisible) .xterm-helper-textarea').first().focus();
+    await page.keyboard.press('F6');
+    expect(await page.evaluate('document.activeElement?.closest("[data-region]")?.dataset.region')).toBe('files');
+    await page.keyboard.press('F6');
+    expect(await page.evaluate('document.activeElement?.closest("[data-region]")?.dataset.region')).toBe('documents');
+    await page.keyboard.press('Shift+F6');
+    await page.keyboard.press('Shift+F6');
+    expect(await page.evaluate('document.activeElement?.closest("[data-region]")?.dataset.region')).toBe('terminal');
+  });
+
   it('refuses what leads outside the home folder', async () => {
     await run('ln -sfn /etc etc-link');
     await treeItem('etc-link').waitFor({ timeout: 10_000 });

@@ -7,6 +7,7 @@ import {
   BrowserWriteFile,
   Etag,
   FilePath,
+  ReadAs,
   WatchSet,
   type DirListing,
   type FileContent,
@@ -42,6 +43,7 @@ export const BrowserTermAck = z.object({ termId: TermId, seq: z.number().int().n
 const Empty = z.object({}).strict();
 const NotHome = FilePath.refine((p) => p !== '', 'not the home folder itself');
 export const BrowserPathRef = z.object({ path: FilePath }).strict();
+export const BrowserReadFile = z.object({ path: FilePath, as: ReadAs }).strict();
 export const BrowserRemovePath = z.object({ path: NotHome, recursive: z.boolean().default(false) }).strict();
 export const BrowserRenamePath = z.object({ from: NotHome, to: NotHome }).strict();
 export const BrowserMakeDir = z.object({ path: NotHome }).strict();
@@ -77,7 +79,7 @@ export const browserRequestSchemas = {
   'lesson:setup': BrowserLessonStep,
   'lesson:createFile': BrowserLessonFile,
   'fs:list': BrowserPathRef,
-  'fs:read': BrowserPathRef,
+  'fs:read': BrowserReadFile,
   'fs:stat': BrowserPathRef,
   'fs:write': BrowserWriteFile,
   'fs:remove': BrowserRemovePath,
@@ -118,7 +120,7 @@ export interface BrowserRequestEvents {
   /** Writes one of the step's file blocks (named by its path) into the learner's home. */
   'lesson:createFile': (req: z.infer<typeof BrowserLessonFile>, ack: Ack<LessonFileResult>) => void;
   'fs:list': (req: z.infer<typeof BrowserPathRef>, ack: Ack<DirListing>) => void;
-  'fs:read': (req: z.infer<typeof BrowserPathRef>, ack: Ack<FileContent>) => void;
+  'fs:read': (req: z.input<typeof BrowserReadFile>, ack: Ack<FileContent>) => void;
   'fs:stat': (req: z.infer<typeof BrowserPathRef>, ack: Ack<FileStat>) => void;
   'fs:write': (req: z.input<typeof BrowserWriteFile>, ack: Ack<SandboxWriteFileResult>) => void;
   'fs:remove': (req: z.input<typeof BrowserRemovePath>, ack: Ack<{ path: string }>) => void;

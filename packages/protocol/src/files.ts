@@ -103,8 +103,10 @@ export const DirListing = z
   .strict();
 export type DirListing = z.infer<typeof DirListing>;
 
-export const ReadFileRequest = z.object({ sessionId: SessionId, path: FilePath }).strict();
-export type ReadFileRequest = z.infer<typeof ReadFileRequest>;
+/** `as: 'bytes'`: the raw content whatever it is (a download), else text or `binary`. */
+export const ReadAs = z.enum(['text', 'bytes']).default('text');
+export const ReadFileRequest = z.object({ sessionId: SessionId, path: FilePath, as: ReadAs }).strict();
+export type ReadFileRequest = z.input<typeof ReadFileRequest>;
 /**
  * A file's content: `text` (UTF-8, when the bytes are valid UTF-8 without NUL) or
  * `binary` (no content: the editor does not open it). Files over MAX_EDIT_BYTES are
@@ -113,6 +115,7 @@ export type ReadFileRequest = z.infer<typeof ReadFileRequest>;
 export const FileContent = z.discriminatedUnion('kind', [
   FileStat.extend({ kind: z.literal('text'), content: z.string() }).strict(),
   FileStat.extend({ kind: z.literal('binary') }).strict(),
+  FileStat.extend({ kind: z.literal('bytes'), data: z.union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer)]) }).strict(),
 ]);
 export type FileContent = z.infer<typeof FileContent>;
 

@@ -151,7 +151,7 @@ export class FileService {
    * (no content). Over MAX_EDIT_BYTES: `limit`. Read again when the file changed while
    * it was read, so the version always describes the content.
    */
-  async read(sessionId: string, path: string): Promise<FileContent> {
+  async read(sessionId: string, path: string, as: 'text' | 'bytes' = 'text'): Promise<FileContent> {
     for (let attempt = 0; ; attempt++) {
       const r = await this.fs(sessionId, 'read', [path, String(MAX_EDIT_BYTES)], { maxOutputBytes: MAX_EDIT_BYTES + 64 * 1024 });
       const stderr = r.stderr.toString('utf8');
@@ -167,6 +167,7 @@ export class FileService {
       }
       if (before !== after && attempt < 2) continue;
       const stat: FileStat = { path, kind: 'file', ...parseVersion(after ?? before ?? '0:0:0') };
+      if (as === 'bytes') return { ...stat, kind: 'bytes', data: new Uint8Array(r.stdout) };
       const text = decodeText(r.stdout);
       return text === null ? { ...stat, kind: 'binary' } : { ...stat, kind: 'text', content: text };
     }

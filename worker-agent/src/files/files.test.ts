@@ -120,6 +120,9 @@ describe('file API (scripts run for real)', { timeout: 30_000 }, () => {
     const bytes = new Uint8Array([0, 1, 2, 255]);
     await manager.writeFile({ sessionId: id, path: 'blob.bin', content: bytes });
     expect([...readFileSync(path.join(home, 'blob.bin'))]).toEqual([0, 1, 2, 255]);
+    const download = await manager.readFile(id, 'blob.bin', 'bytes');
+    expect(download.kind).toBe('bytes');
+    expect([...(download as { data: Uint8Array }).data]).toEqual([0, 1, 2, 255]);
     await manager.writeFile({ sessionId: id, path: 'start.sh', content: '#!/bin/sh\necho hi\n', executable: true });
     expect(statSync(path.join(home, 'start.sh')).mode & 0o111).not.toBe(0);
     await expect(manager.writeFile({ sessionId: id, path: 'huge.txt', content: 'a'.repeat(MAX_EDIT_BYTES + 1) })).rejects.toMatchObject({ code: 'limit' });

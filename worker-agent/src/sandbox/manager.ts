@@ -295,8 +295,8 @@ export class SessionManager {
     return this.files.write(req.sessionId, req);
   }
 
-  readFile(sessionId: string, path: string): Promise<FileContent> {
-    return this.files.read(sessionId, path);
+  readFile(sessionId: string, path: string, as: 'text' | 'bytes' = 'text'): Promise<FileContent> {
+    return this.files.read(sessionId, path, as);
   }
 
   listDir(sessionId: string, path: string): Promise<DirListing> {

@@ -59,7 +59,7 @@ export function serveAgentApi(
     'agent:capacity': () => manager.capacity(),
     'sandbox:exec': (req) => manager.exec(req),
     'sandbox:writeFile': (req) => manager.writeFile(req),
-    'sandbox:readFile': (req) => manager.readFile(req.sessionId, req.path),
+    'sandbox:readFile': (req) => manager.readFile(req.sessionId, req.path, req.as),
     'sandbox:listDir': (req) => manager.listDir(req.sessionId, req.path),
     'sandbox:stat': (req) => manager.statPath(req.sessionId, req.path),
     'sandbox:removePath': (req) => manager.removePath(req.sessionId, req.path, req.recursive),

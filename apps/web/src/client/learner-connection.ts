@@ -386,6 +386,13 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     return this.request('fs:read', { path }, FileContent);
   }
 
+  /** A file's raw bytes (at most MAX_EDIT_BYTES), for a download. */
+  async downloadFile(path: string): Promise<Uint8Array> {
+    const file = await this.request('fs:read', { path, as: 'bytes' }, FileContent);
+    if (file.kind !== 'bytes') throw new LearnerError('bad_response', 'expected the file’s bytes');
+    return file.data instanceof Uint8Array ? file.data : new Uint8Array(file.data);
+  }
+
   statPath(path: string): Promise<FileStat> {
     return this.request('fs:stat', { path }, FileStat);
   }

@@ -164,4 +164,15 @@ describe('WorkspaceFiles', { timeout: 20_000 }, () => {
     expect(gw.files.nodes.has('site/index.html')).toBe(false);
     expect(snap(again.files).docs.has('site/index.html')).toBe(false);
   });
+
+  it('uploads a file next to the others (never over one) and downloads bytes as they are', async () => {
+    const { gw, files } = await setUp();
+    gw.files.put('web/index.html', 'x');
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+    expect(await files.upload('web', 'logo.png', bytes)).toBe('web/logo.png');
+    expect([...gw.files.nodes.get('web/logo.png')!.content]).toEqual([...bytes]);
+    await expect(files.upload('web', 'logo.png', bytes)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'exists' } });
+    await expect(files.upload('', 'huge.bin', new Uint8Array(800 * 1024))).rejects.toMatchObject({ code: 'limit', details: { reason: 'too-large' } });
+    expect([...(await files.download('web/logo.png'))]).toEqual([...bytes]);
+  });
 });

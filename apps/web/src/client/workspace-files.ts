@@ -15,7 +15,7 @@
  * reconnect); changes arrive about a second after they happen.
  */
 import type { DirListing, FileEntry, ListeningPort, PreviewGrant } from '@berth/protocol';
-import { FileErrorDetails, isHomeRelativePath, MAX_WATCHED_DIRS, MAX_WATCHED_FILES } from '@berth/protocol';
+import { FileErrorDetails, isHomeRelativePath, MAX_EDIT_BYTES, MAX_WATCHED_DIRS, MAX_WATCHED_FILES } from '@berth/protocol';
 import { TypedEmitter } from './emitter';
 import { LearnerError, toLearnerError } from './errors';
 import type { FilesChangedEvent, LearnerConnection } from './learner-connection';
@@ -399,6 +399,22 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
     return path;
   }
 
+  /** Puts a file from the learner's computer into a folder (never over an existing one). */
+  async upload(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+    if (bytes.length > MAX_EDIT_BYTES) {
+      throw new LearnerError('limit', `${name} is too large`, undefined, { reason: 'too-large', size: bytes.length, max: MAX_EDIT_BYTES });
+    }
+    const path = joinPath(dir, name);
+    await this.conn.writeFile(path, bytes, null);
+    await this.loadDir(dir);
+    return path;
+  }
+
+  /** A file's bytes, for a download. */
+  download(path: string): Promise<Uint8Array> {
+    return this.conn.downloadFile(path);
+  }
+
   async createFolder(dir: string, name: string): Promise<string> {
     const path = joinPath(dir, name);
     await this.conn.makeDir(path);
@@ -474,7 +490,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
       const file = await this.conn.readFile(path);
       const doc = this.docs.get(path);
       if (!doc) return;
-      if (file.kind === 'binary') {
+      if (file.kind !== 'text') {
         this.docs.set(path, { ...doc, status: 'binary', size: file.size, etag: file.etag, error: null });
       } else {
         this.docs.set(path, { ...doc, status: 'ready', size: file.size, etag: file.etag, base: file.content, revision: doc.revision + 1, dirty: false, error: null });

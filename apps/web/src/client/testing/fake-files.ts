@@ -119,6 +119,7 @@ export class FakeFiles {
         if (!node) return error('not_found', 'not-found');
         if (node.kind === 'dir') return error('conflict', 'is-a-folder');
         if (node.content.length > MAX_EDIT_BYTES) return error('limit', 'too-large', { size: node.content.length, max: MAX_EDIT_BYTES });
+        if (req.as === 'bytes') return { ok: true, data: { ...this.stat(path), kind: 'bytes', data: node.content } };
         const text = node.content.includes(0) ? null : node.content.toString('utf8');
         return { ok: true, data: text === null ? { ...this.stat(path), kind: 'binary' } : { ...this.stat(path), kind: 'text', content: text } };
       }

@@ -15,6 +15,7 @@ const PATHS = {
   save: 'M3 2h8l3 3v8.5a.5.5 0 0 1-.5.5h-11a.5.5 0 0 1-.5-.5v-11A.5.5 0 0 1 3 2zM5 2v3.5h5V2M5 14V9.5h6V14',
   compare: 'M5 2v12M11 2v12M2 5h3M11 11h3M2 11h3M11 5h3',
   keyboard: 'M2 4h12a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zM4 7h1M7 7h1M10 7h1M4 9.5h8',
+  upload: 'M8 11V2.5M5 5.5l3-3 3 3M2.5 10v2.5a1 1 0 0 0 1 1h9a1 1 0 0 0 1-1V10',
 } as const;
 
 export function Icon({ name, className = 'size-4' }: { name: keyof typeof PATHS; className?: string }) {

@@ -146,7 +146,8 @@ export class LearnerHub {
         this.deps.lessons.createFile(lesson, req.stepId, req.lang, req.path),
       // Files: the agent reads and writes them as the learner inside the sandbox.
       'fs:list': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:listDir', { sessionId, path: req.path }, 20_000),
-      'fs:read': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:readFile', { sessionId, path: req.path }, 20_000),
+      'fs:read': (req: { path: string; as: 'text' | 'bytes' }) =>
+        this.deps.agents.request(agentId, 'sandbox:readFile', { sessionId, path: req.path, as: req.as }, 20_000),
       'fs:stat': (req: { path: string }) => this.deps.agents.request(agentId, 'sandbox:stat', { sessionId, path: req.path }, 20_000),
       'fs:write': (req: { path: string; content: string | Uint8Array<ArrayBuffer> | ArrayBuffer; ifMatch?: string | null }) =>
         this.deps.agents.request(agentId, 'sandbox:writeFile', { sessionId, ...req }, 20_000),

@@ -6,6 +6,7 @@ import { useLocale, useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fileErrorReason, type DocState, type FilesSnapshot, type WorkspaceFiles } from '@/client/workspace-files';
 import { Spinner } from '../TerminalView';
+import { formatBytes } from '../format';
 import { Icon } from '../icons';
 import { configureMonaco, languageFor, prepareMonaco, THEME } from './monaco-setup';
 
@@ -35,17 +36,6 @@ export function editorText(path: string): string | null {
 export function markSaved(path: string): void {
   const model = loadedMonaco?.editor.getModel(loadedMonaco.Uri.parse(modelUri(path)));
   if (model) savedVersion.set(path, model.getAlternativeVersionId());
-}
-
-function formatBytes(n: number, locale: string): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit ? 1 : 0 }).format(value)} ${units[unit]}`;
 }
 
 export interface EditorPaneProps {

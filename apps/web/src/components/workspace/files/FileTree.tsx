@@ -1,11 +1,13 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
-import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useLocale, useTranslations } from 'next-intl';
+import { useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { MAX_EDIT_BYTES } from '@berth/protocol';
 import type { FileEntry } from '@berth/protocol';
 import { toLearnerError } from '@/client/errors';
 import { fileErrorReason, joinPath, nameOf, parentOf, validName, type FilesSnapshot, type WorkspaceFiles } from '@/client/workspace-files';
 import { ConfirmDialog } from '../ConfirmDialog';
+import { formatBytes } from '../format';
 import { FileIcon, FolderIcon, Icon } from '../icons';
 
 interface Row {
@@ -51,13 +53,60 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
   // Kept as what went wrong, not as text: it is shown in the page's language of the moment.
   const [error, setError] = useState<unknown>(null);
   const [menuFor, setMenuFor] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
+  const [dropDir, setDropDir] = useState<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
+  const uploadRef = useRef<HTMLInputElement>(null);
+  const locale = useLocale();
   const root = snap.dirs.get('');
   const focusPath = selected && rows.some((r) => r.path === selected) ? selected : (activePath && rows.some((r) => r.path === activePath) ? activePath : rows[0]?.path ?? null);
 
   const describe = (err: unknown): string => {
+    const upload = (err as { upload?: { name: string; size: number } }).upload;
+    if (upload) return t('uploadTooLarge', { name: upload.name, size: formatBytes(upload.size, locale), max: formatBytes(MAX_EDIT_BYTES, locale) });
     const reason = fileErrorReason(err);
     return reason ? t(`errors.${reason}`) : toLearnerError(err).message;
+  };
+
+  /** Files from the learner's computer (the Upload button or a drop) into a folder. */
+  const uploadAll = async (dir: string, list: FileList | File[]) => {
+    setError(null);
+    setInfo(null);
+    let count = 0;
+    let last: string | null = null;
+    for (const file of [...list]) {
+      if (file.size > MAX_EDIT_BYTES) {
+        setError({ upload: { name: file.name, size: file.size } });
+        continue;
+      }
+      const ok = await act(async () => {
+        last = await files.upload(dir, file.name, new Uint8Array(await file.arrayBuffer()));
+      });
+      if (ok) count++;
+    }
+    if (count) setInfo(t('uploaded', { count }));
+    if (dir) files.expandDir(dir);
+    if (last) setSelected(last);
+  };
+
+  const download = async (path: string) => {
+    await act(async () => {
+      const bytes = await files.download(path);
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = nameOf(path);
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+  };
+
+  /** The folder a drop lands in: the folder under the pointer, or the file's folder, or the home. */
+  const dropTarget = (event: DragEvent<HTMLElement>): string => {
+    const item = (event.target as HTMLElement).closest<HTMLElement>('[data-path]');
+    if (!item) return '';
+    const path = item.dataset.path ?? '';
+    return item.dataset.kind === 'dir' ? path : parentOf(path);
   };
 
   const act = async (what: () => Promise<unknown>) => {
@@ -164,6 +213,19 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
         <h2 className="min-w-0 flex-1 truncate text-xs font-semibold tracking-wider text-harbor-300 uppercase">{t('title')}</h2>
         <ToolButton label={t('newFile')} onClick={() => startNew('new-file')} testId="files-new-file" icon="file-plus" />
         <ToolButton label={t('newFolder')} onClick={() => startNew('new-folder')} testId="files-new-folder" icon="folder-plus" />
+        <ToolButton label={t('upload')} onClick={() => uploadRef.current?.click()} testId="files-upload" icon="upload" />
+        <input
+          ref={uploadRef}
+          type="file"
+          multiple
+          hidden
+          data-testid="files-upload-input"
+          onChange={(e) => {
+            const list = e.currentTarget.files;
+            if (list?.length) void uploadAll(targetDir(), [...list]);
+            e.currentTarget.value = '';
+          }}
+        />
         <ToolButton label={t('refresh')} onClick={() => files.refreshAll()} testId="files-refresh" icon="refresh" />
         <ToolButton
           label={snap.showHidden ? t('hideHidden') : t('showHidden')}
@@ -181,7 +243,37 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
           </button>
         </p>
       ) : null}
-      <div className="min-h-0 flex-1 overflow-auto py-1" data-focus-target="files">
+      {info && !error ? (
+        <p role="status" className="border-b border-sea-400/30 bg-sea-400/10 px-3 py-1.5 text-xs text-sea-100" data-testid="files-info">
+          {info}
+        </p>
+      ) : null}
+      <div
+        className={`relative min-h-0 flex-1 overflow-auto py-1 ${dropDir !== null ? 'bg-sea-500/10 ring-2 ring-sea-400/60 ring-inset' : ''}`}
+        data-focus-target="files"
+        data-testid="files-drop"
+        onDragOver={(e) => {
+          if (!e.dataTransfer.types.includes('Files')) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          setDropDir(dropTarget(e));
+        }}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropDir(null);
+        }}
+        onDrop={(e) => {
+          if (!e.dataTransfer.files.length) return;
+          e.preventDefault();
+          const dir = dropTarget(e);
+          setDropDir(null);
+          void uploadAll(dir, e.dataTransfer.files);
+        }}
+      >
+        {dropDir !== null ? (
+          <p className="pointer-events-none sticky top-0 z-10 mx-2 mb-1 rounded bg-sea-300 px-2 py-1 text-center text-xs font-semibold text-harbor-950">
+            {t('dropHere', { dir: `~/${dropDir}`.replace(/\/$/, '') })}
+          </p>
+        ) : null}
         {!snap.available && !root ? (
           <p className="px-3 py-2 text-xs text-harbor-400">{t('unavailable')}</p>
         ) : root?.status === 'error' ? (
@@ -262,7 +354,10 @@ export function FileTree({ files, snap, activePath }: { files: WorkspaceFiles; s
                                 { label: t('newFile'), run: () => startNew('new-file', row.path) },
                                 { label: t('newFolder'), run: () => startNew('new-folder', row.path) },
                               ]
-                            : [{ label: t('open'), run: () => activate(row) }]),
+                            : [
+                                { label: t('open'), run: () => activate(row) },
+                                { label: t('download'), run: () => void download(row.path) },
+                              ]),
                           { label: t('rename'), run: () => setEditing({ kind: 'rename', path: row.path }) },
                           { label: t('delete'), run: () => setDeleting(row), danger: true },
                         ]}
