@@ -98,6 +98,7 @@ async function sandboxServer() {
   const server = createServer((req, res) => {
     seen.push(req.headers);
     if (req.url === '/docs') return void res.writeHead(301, { location: 'http://localhost:80/docs/' }).end();
+    if (req.url === '/login') return void res.writeHead(200, { 'set-cookie': ['app=1; Domain=localhost; Path=/', 'theme=dark; domain=.preview.localhost'] }).end('ok');
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Welcome to nginx!</h1> path=${req.url}`);
   });
   server.on('upgrade', (_req, socket: NetSocket) => {
@@ -194,6 +195,8 @@ describe('previews through the gateway', { timeout: 30_000 }, () => {
     expect(app.seen.at(-1)?.host).toBe(host);
     // An absolute redirect to the sandbox's own address stays in the preview.
     expect((await request(port, host, '/docs', { cookie })).headers.location).toBe(`http://${host}/docs/`);
+    // Its cookies stay on the preview's own host (no Domain= the site would receive).
+    expect((await request(port, host, '/login', { cookie })).headers['set-cookie']).toEqual(['app=1; Path=/', 'theme=dark']);
 
     // Another session's preview origin does not take this cookie, and the other learner's
     // cookie does not open this one.

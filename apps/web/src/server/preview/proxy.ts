@@ -168,6 +168,8 @@ export function createPreviewProxy(deps: PreviewProxyDeps) {
       const headers = { ...answer.headers };
       for (const h of ['connection', 'keep-alive', 'transfer-encoding']) delete headers[h];
       if (typeof headers.location === 'string') headers.location = rewriteLocation(headers.location, req);
+      // The app's cookies stay on its own preview host: no Domain= that a parent (the site) would receive.
+      if (headers['set-cookie']) headers['set-cookie'] = headers['set-cookie'].map((c) => c.replace(/;\s*domain=[^;]*/gi, ''));
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
       answer.pipe(res);
     });
