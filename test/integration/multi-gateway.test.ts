@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
+import http, { createServer, type Server as HttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -11,6 +11,7 @@ import { WebConfig } from '../../apps/web/src/server/config';
 import { openDatabase, type Database } from '../../apps/web/src/server/db';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { freePort } from '../../apps/web/src/server/free-port';
+import { routePreviewHosts } from '../../apps/web/src/server/http/host-routing';
 import { postgresStore } from '../../apps/web/src/server/sessions/open-store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
 import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
@@ -42,8 +43,9 @@ async function gateway(name: string) {
   // Every gateway accepts the site's public origin (here: both test origins).
   const g = await createGateway({ config, http, origins: new Set([base, 'http://site.test']), store: postgresStore(db.sessions), course: testCourse, version: name, log });
   const api = g.api;
+  routePreviewHosts(http, g.preview);
   closers.push(() => new Promise<void>((r) => http.close(() => r())), () => g.close());
-  return { base, g };
+  return { base, port, g };
 }
 
 beforeAll(async () => {
@@ -67,7 +69,7 @@ describe('two gateways with the Redis adapter', () => {
   it('let a page on gateway B use an agent connected to gateway A', async () => {
     const a = await gateway('a');
     const b = await gateway('b');
-    const { manager } = fakeManager();
+    const { manager, driver } = fakeManager();
     const link = dialControlPlane({ url: a.base, agentId: 'fake', token: AGENT_TOKEN, manager, warnings: () => [], log });
     closers.push(() => link.close());
     // Gateway B sees the agent that is connected to A.
@@ -106,5 +108,31 @@ describe('two gateways with the Redis adapter', () => {
     await expect.poll(() => out.join('')).toBe('across gateways\r');
     // The session is in the shared database, owned by this visitor.
     expect(await db.sessions.getSession(grant.session.sessionId)).toMatchObject({ agentId: 'fake', state: 'ready' });
+
+    // A preview served by gateway B: its stream goes to the agent on A through Redis, and
+    // the agent's answer comes back to A, which hands it over to B.
+    const app = createServer((_req, res) => res.end('<h1>across gateways</h1>'));
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+    closers.push(() => new Promise<void>((r) => app.close(() => r())));
+    driver.forwards.set(`${grant.session.sessionId}:8080`, (app.address() as { port: number }).port);
+    const preview = (await page.timeout(10_000).emitWithAck('preview:open', { port: 8080, path: '/' })) as {
+      ok: true;
+      data: { origin: string; url: string };
+    };
+    const host = new URL(preview.data.origin).host;
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string; cookie?: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: b.port, path, headers: { host, ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const ticket = await get(preview.data.url.slice(preview.data.origin.length));
+    expect(ticket.status).toBe(302);
+    const shown = await get('/', { cookie: ticket.cookie! });
+    expect(shown).toMatchObject({ status: 200, body: '<h1>across gateways</h1>' });
   });
 });

@@ -171,13 +171,19 @@ export class AgentHub {
    * handed to the others (only with an adapter that connects gateways).
    */
   relay(event: PreviewEvent, payload: unknown): void {
-    (this.nsp as unknown as { serverSideEmit(e: string, ...a: unknown[]): void }).serverSideEmit('preview:relay', event, payload);
+    // Server-side events travel as JSON: bytes go as base64.
+    const data = (payload as { data?: unknown }).data;
+    const wire = data instanceof Uint8Array ? { ...(payload as object), data: Buffer.from(data).toString('base64') } : payload;
+    (this.nsp as unknown as { serverSideEmit(e: string, ...a: unknown[]): void }).serverSideEmit('preview:relay', event, wire);
   }
 
   onRelay(handler: (event: PreviewEvent, payload: PreviewData) => void): void {
-    (this.nsp as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on('preview:relay', (event, payload) => {
-      if (typeof event !== 'string' || !event.startsWith('preview:')) return;
-      handler(event as PreviewEvent, payload as PreviewData);
+    (this.nsp as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on('preview:relay', (event, wire) => {
+      if (typeof event !== 'string' || !event.startsWith('preview:') || !wire || typeof wire !== 'object') return;
+      const data = (wire as { data?: unknown }).data;
+      const payload = typeof data === 'string' ? { ...wire, data: Buffer.from(data, 'base64') } : wire;
+      const parsed = agentNotifySchemas[event as PreviewEvent]?.safeParse(payload);
+      if (parsed?.success) handler(event as PreviewEvent, parsed.data as PreviewData);
     });
   }
 
