@@ -227,8 +227,15 @@ describe('the workspace on a real sandbox', { timeout: 180_000 }, () => {
     await page.locator('[data-testid=terminal-panel][data-phase=live]').waitFor({ timeout: 30_000 });
     await page.getByTestId('layout-editor').click();
     await page.locator('[data-testid=doc-tab][data-key="file:site/Dockerfile"]').click();
-    await editor('site/Dockerfile').locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(800);
+    // A page that is Korean from the start loads Monaco with its Korean texts (and the
+    // open files and layout come back after the reload).
+    await page.reload({ waitUntil: 'networkidle' });
+    await editor('site/Dockerfile').locator('.monaco-editor .view-lines').waitFor({ timeout: 60_000 });
+    await editor('site/Dockerfile').locator('.view-lines').click();
+    await page.keyboard.press('Control+f');
+    await expect.poll(() => page.locator('.find-widget textarea').first().getAttribute('aria-label'), { timeout: 10_000 }).toBe('찾기');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
     await session.screenshot('workspace-ko-editor');
     await page.getByTestId('layout-preview').click();
     await page.getByTestId('preview-frame').waitFor({ timeout: 20_000 });

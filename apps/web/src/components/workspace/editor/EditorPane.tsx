@@ -60,9 +60,16 @@ export function EditorPane({ files, snap, path }: EditorPaneProps) {
   const autosaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [comparing, setComparing] = useState(false);
   const [ready, setReady] = useState(false);
+  const [localeLoaded, setLocaleLoaded] = useState(false);
   const doc = path ? snap.docs.get(path) : undefined;
 
-  configureMonaco(locale);
+  useEffect(() => {
+    let live = true;
+    void configureMonaco(locale).then(() => live && setLocaleLoaded(true));
+    return () => {
+      live = false;
+    };
+  }, [locale]);
 
   useEffect(() => {
     pathRef.current = path;
@@ -246,7 +253,7 @@ export function EditorPane({ files, snap, path }: EditorPaneProps) {
           </div>
         ) : null}
         <div className={`absolute inset-0 ${showEditor && !comparing ? '' : 'invisible'}`} data-testid="monaco-host">
-          {showEditor ? (
+          {showEditor && localeLoaded ? (
             <Editor
               path={modelUri(path)}
               defaultValue={doc.base}

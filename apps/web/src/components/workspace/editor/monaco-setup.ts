@@ -11,16 +11,28 @@ import { MONACO_VERSION } from '@/lib/monaco-version';
 export const MONACO_BASE = `/_berth/monaco/${MONACO_VERSION}/vs`;
 export const THEME = 'berth-harbor';
 
-let configuredFor: string | null = null;
+let localeReady: Promise<void> | null = null;
 
-/** Points the loader at our copy; Monaco's own texts in Korean when the page is Korean. */
-export function configureMonaco(locale: string): void {
-  if (configuredFor !== null) return;
-  configuredFor = locale;
-  loader.config({
-    paths: { vs: MONACO_BASE },
-    ...(locale === 'ko' ? { 'vs/nls': { availableLanguages: { '*': 'ko' } } } : {}),
-  });
+/**
+ * Points the loader at our copy, and loads Monaco's own texts in Korean first when the
+ * page is Korean (0.57's nls/lang/ko.js is a plain script that sets globals, not an AMD
+ * module: asked for through the loader's `vs/nls` option it never answers, and the
+ * editor never appears). Resolves when the editor may be created; once per page.
+ */
+export function configureMonaco(locale: string): Promise<void> {
+  if (localeReady) return localeReady;
+  loader.config({ paths: { vs: MONACO_BASE } });
+  localeReady =
+    locale === 'ko' && typeof document !== 'undefined'
+      ? new Promise<void>((resolve) => {
+          const script = document.createElement('script');
+          script.src = `${MONACO_BASE}/nls/lang/ko.js`;
+          script.onload = () => resolve();
+          script.onerror = () => resolve(); // English texts, then
+          document.head.appendChild(script);
+        })
+      : Promise.resolve();
+  return localeReady;
 }
 
 /** Monaco's language id for a file of the learner's home. */
