@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { AgentId, SandboxLimits } from '@berth/protocol';
+import { AgentId, ProfileName, SandboxLimits } from '@berth/protocol';
 
 const HostPort = z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65_535) }).strict();
 
@@ -73,6 +73,26 @@ export const AgentConfig = z
     }),
     /** Memory kept free for the host; a session is refused when less would remain. */
     reserveMemoryMiB: z.number().int().min(0).default(512),
+    /**
+     * Warm pool: sandboxes made ahead of time, handed to the next session that asks for
+     * their profile (with the profile's own limits), so a learner's Start does not wait
+     * for a sandbox to boot. Refilled in the background, one sandbox at a time.
+     */
+    pool: z
+      .object({
+        /** Ready sandboxes to keep per profile, e.g. {"default": 2}. Profiles must exist. */
+        sizes: z.record(ProfileName, z.number().int().min(0).max(64)).default({}),
+        /** Refill only while more than this many slots stay free for sessions. */
+        reserveSlots: z.number().int().min(0).default(0),
+        /** After a failed refill, wait this long (doubling, up to 10x) before the next try. */
+        retrySeconds: z.number().min(0.1).max(600).default(5),
+        /** CPU weight (cgroup cpu.shares) of a pooled sandbox until a session claims it (then 1024). */
+        cpuShares: z.number().int().min(2).max(1024).default(256),
+        /** After a session took a pooled sandbox, wait this long before booting the next (its shell starts first). */
+        refillDelaySeconds: z.number().min(0).max(60).default(1),
+      })
+      .strict()
+      .default({ sizes: {}, reserveSlots: 0, retrySeconds: 5, cpuShares: 256, refillDelaySeconds: 1 }),
     terminal: z
       .object({
         replayBytes: z.number().int().min(65_536).default(262_144),

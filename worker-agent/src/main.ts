@@ -56,9 +56,16 @@ export async function startAgent(config: AgentConfig) {
     hostUidBase: hostFacts.hostUidBase,
     freeMemoryBytes: availableMemoryBytes,
     log,
+    pool: {
+      sizes: config.pool.sizes,
+      reserveSlots: config.pool.reserveSlots,
+      retryMs: config.pool.retrySeconds * 1000,
+      cpuShares: config.pool.cpuShares,
+      refillDelayMs: config.pool.refillDelaySeconds * 1000,
+    },
   });
-  const { adopted, removed } = await manager.reconcile();
-  log.info({ adopted, removed, engine: hostFacts.engineVersion, mirror: hostFacts.mirrorHost }, 'reconciled with the engine');
+  const { adopted, pooled, removed } = await manager.reconcile();
+  log.info({ adopted, pooled, removed, engine: hostFacts.engineVersion, mirror: hostFacts.mirrorHost }, 'reconciled with the engine');
   const ticker = setInterval(() => manager.tick(), 1000);
 
   const server = config.listen
@@ -79,11 +86,12 @@ export async function startAgent(config: AgentConfig) {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down; sandboxes keep running and are adopted at the next start');
+    log.info({ signal }, 'shutting down; sandboxes (and the warm pool) keep running and are adopted at the next start');
     manager.drain();
     clearInterval(ticker);
     if (config.destroyOnShutdown) {
       for (const s of manager.list()) await manager.destroy(s.sessionId).catch((err) => log.error({ err }, 'destroy at shutdown failed'));
+      await manager.drainPool().catch((err) => log.error({ err }, 'removing the warm pool at shutdown failed'));
     }
     link?.close();
     await server?.close();

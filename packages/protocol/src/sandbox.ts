@@ -54,6 +54,8 @@ export const SandboxInfo = z
     idleExpiresAt: z.string(),
     /** The learner's host uid; distinct for every live session on one host. */
     hostUid: z.number().int().optional(),
+    /** The agent's name for the sandbox behind the session (container berth-AGENT-SANDBOX); changes on reset. */
+    sandboxId: z.string().optional(),
     terminals: z.array(TerminalInfo),
   })
   .strict();
@@ -86,13 +88,37 @@ export const SandboxWarning = z
   .strict();
 export type SandboxWarning = z.infer<typeof SandboxWarning>;
 
+/** Why a warm pool is not refilling right now (null: it is full or filling). */
+export const PoolPause = z.enum(['slots', 'memory', 'draining', 'backoff']);
+export type PoolPause = z.infer<typeof PoolPause>;
+
+/** One profile's warm pool on an agent: ready sandboxes that no learner has used yet. */
+export const PoolStatus = z
+  .object({
+    profile: ProfileName,
+    /** How many the operator wants kept ready. */
+    target: z.number().int().nonnegative(),
+    ready: z.number().int().nonnegative(),
+    /** Being made now (at most one at a time per agent). */
+    starting: z.number().int().nonnegative(),
+    paused: PoolPause.nullable(),
+    /** Sessions served from this pool, and sessions that had to wait for a cold start, since the agent started. */
+    hits: z.number().int().nonnegative(),
+    misses: z.number().int().nonnegative(),
+  })
+  .strict();
+export type PoolStatus = z.infer<typeof PoolStatus>;
+
 export const Capacity = z
   .object({
     agentId: AgentId,
+    /** Sessions this agent can hold (its slots); pooled sandboxes give their slot up to a session that needs one. */
     maxSessions: z.number().int().nonnegative(),
     running: z.number().int().nonnegative(),
     freeMemoryBytes: z.number().nonnegative(),
     accepting: z.boolean(),
+    /** Warm pools, one per profile the operator configured. */
+    pool: z.array(PoolStatus).default([]),
   })
   .strict();
 export type Capacity = z.infer<typeof Capacity>;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import net from 'node:net';
 import { PassThrough, type Duplex } from 'node:stream';
 import Docker from 'dockerode';
@@ -14,6 +15,7 @@ import type {
   SandboxFilesEnv,
   SandboxProcess,
   SandboxSpec,
+  SessionClaim,
 } from '../sandbox/driver';
 import type { SlotIdentity } from '../sandbox/slots';
 import { execExitCode, ExecPty, signalExec } from './exec-pty';
@@ -40,7 +42,12 @@ export interface DockerDriverOptions {
 
 const label = {
   agent: 'berth.agent',
+  /** Names the sandbox's resources (older sandboxes have only berth.session: the same value). */
+  sandbox: 'berth.sandbox',
+  /** Set on sandboxes made for a session; a pooled sandbox's session is in its claim file. */
   session: 'berth.session',
+  /** The profile whose warm pool made it. */
+  pool: 'berth.pool',
   slot: 'berth.slot',
   profile: 'berth.profile',
   limits: 'berth.limits',
@@ -67,20 +74,22 @@ export class DockerDriver implements SandboxDriver {
     this.disks = new SessionDisks(o.disksDir);
   }
 
-  containerName(sessionId: string): string {
-    return `berth-${this.o.agentId}-${sessionId}`;
+  containerName(sandboxId: string): string {
+    return `berth-${this.o.agentId}-${sandboxId}`;
   }
 
-  networkName(sessionId: string): string {
-    return `berth-${this.o.agentId}-${sessionId}`;
+  networkName(sandboxId: string): string {
+    return `berth-${this.o.agentId}-${sandboxId}`;
   }
 
   async create(spec: SandboxSpec): Promise<void> {
     const id = spec.identity;
     const labels = this.labels(spec);
-    const home = await this.disks.create(spec.sessionId, spec.limits.diskMiB, this.o.hostUidBase + id.learnerUid, labels);
+    const t0 = Date.now();
+    const home = await this.disks.create(spec.sandboxId, spec.limits.diskMiB, this.o.hostUidBase + id.learnerUid, labels);
+    const tDisk = Date.now();
     await this.o.docker.createNetwork({
-      Name: this.networkName(spec.sessionId),
+      Name: this.networkName(spec.sandboxId),
       Driver: 'bridge',
       CheckDuplicate: true,
       Labels: labels,
@@ -90,8 +99,9 @@ export class DockerDriver implements SandboxDriver {
       },
       IPAM: { Driver: 'default', Config: [{ Subnet: id.subnet, Gateway: id.gateway }] },
     });
+    const tNetwork = Date.now();
     const container = await this.o.docker.createContainer({
-      name: this.containerName(spec.sessionId),
+      name: this.containerName(spec.sandboxId),
       Image: this.o.image,
       Hostname: 'sandbox',
       Labels: labels,
@@ -121,6 +131,8 @@ export class DockerDriver implements SandboxDriver {
         Memory: spec.limits.memoryMiB * 1024 * 1024,
         MemorySwap: spec.limits.memoryMiB * 1024 * 1024,
         NanoCpus: Math.round(spec.limits.cpus * 1e9),
+        // A pooled sandbox boots with a low weight: running sessions come first. Claiming restores it.
+        ...(spec.cpuShares ? { CpuShares: spec.cpuShares } : {}),
         PidsLimit: spec.limits.pids,
         OomScoreAdj: 500,
         Tmpfs: {
@@ -129,32 +141,69 @@ export class DockerDriver implements SandboxDriver {
         },
         ShmSize: 64 * 1024 * 1024,
         Binds: [`${home}:${LEARNER_HOME}`],
-        NetworkMode: this.networkName(spec.sessionId),
+        NetworkMode: this.networkName(spec.sandboxId),
         RestartPolicy: { Name: 'no' },
         // The inner daemon logs to stdout: keep what the host stores small.
         LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
       },
     });
+    const tContainer = Date.now();
     await this.startAndWait(container);
+    const ms = { disk: tDisk - t0, network: tNetwork - tDisk, container: tContainer - tNetwork, boot: Date.now() - tContainer };
+    this.o.log.info({ sandboxId: spec.sandboxId, ms }, 'sandbox created');
   }
 
   async start(spec: SandboxSpec): Promise<void> {
-    await this.startAndWait(this.o.docker.getContainer(this.containerName(spec.sessionId)));
+    await this.startAndWait(this.o.docker.getContainer(this.containerName(spec.sandboxId)));
   }
 
-  async stop(sessionId: string): Promise<void> {
+  async stop(sandboxId: string): Promise<void> {
     await this.o.docker
-      .getContainer(this.containerName(sessionId))
+      .getContainer(this.containerName(sandboxId))
       .stop({ t: 5 })
       .catch((err: { statusCode?: number }) => {
         if (err.statusCode !== 304) ignoreNotFound(err);
       });
   }
 
-  async destroy(sessionId: string): Promise<void> {
-    await this.o.docker.getContainer(this.containerName(sessionId)).remove({ force: true, v: true }).catch(ignoreNotFound);
-    await this.o.docker.getNetwork(this.networkName(sessionId)).remove().catch(ignoreNotFound);
-    await this.disks.remove(sessionId);
+  async destroy(sandboxId: string): Promise<void> {
+    await this.o.docker.getContainer(this.containerName(sandboxId)).remove({ force: true, v: true }).catch(ignoreNotFound);
+    await this.o.docker.getNetwork(this.networkName(sandboxId)).remove().catch(ignoreNotFound);
+    await this.disks.remove(sandboxId);
+  }
+
+  /**
+   * Running (not paused, not restarting) and its inner Docker answers /_ping. The
+   * daemon's socket is reached from the host through the sandbox's root
+   * (/proc/PID/root): about a millisecond, where an exec would take tens. Only used on
+   * pooled sandboxes, which no learner has touched.
+   */
+  async check(sandboxId: string): Promise<string | null> {
+    const info = await this.o.docker
+      .getContainer(this.containerName(sandboxId))
+      .inspect()
+      .catch(() => null);
+    if (!info) return 'the container is gone';
+    const state = info.State;
+    if (!state.Running || state.Paused || state.Restarting) return `the container is ${state.Status}`;
+    const uid = /^BERTH_UID=(\d+)$/m.exec((info.Config.Env ?? []).join('\n'))?.[1];
+    if (!uid) return 'the container has no learner uid';
+    const socket = `/proc/${state.Pid}/root/run/user/${uid}/docker.sock`;
+    const answer = await pingDocker(socket, 1000).catch((err: Error) => err.message);
+    return answer === 'OK' ? null : `the inner Docker does not answer: ${answer}`;
+  }
+
+  async claim(sandboxId: string, claim: SessionClaim): Promise<void> {
+    await this.disks.writeClaim(sandboxId, {
+      sessionId: claim.sessionId,
+      createdAt: claim.createdAt.toISOString(),
+      expiresAt: claim.expiresAt.toISOString(),
+    });
+    // The session's CPU weight (it booted with a pool's low one).
+    await this.o.docker
+      .getContainer(this.containerName(sandboxId))
+      .update({ CpuShares: 1024 })
+      .catch((err: Error) => this.o.log.warn({ err: err.message, sandboxId }, 'raising a claimed sandbox CPU weight failed'));
   }
 
   async discover(): Promise<DiscoveredSandbox[]> {
@@ -163,18 +212,18 @@ export class DockerDriver implements SandboxDriver {
     for (const c of containers) {
       const l = c.Labels;
       const limits = SandboxLimits.safeParse(JSON.parse(l[label.limits] ?? 'null'));
-      const sessionId = l[label.session];
-      if (!sessionId || !limits.success) continue;
+      const sandboxId = l[label.sandbox] ?? l[label.session];
+      if (!sandboxId || !limits.success) continue;
+      let session: SessionClaim | null = null;
+      const labelled = l[label.session];
+      if (labelled) {
+        session = { sessionId: labelled, createdAt: new Date(l[label.created] ?? 0), expiresAt: new Date(l[label.expires] ?? 0) };
+      } else {
+        const claim = await this.disks.readClaim(sandboxId);
+        if (claim) session = { sessionId: claim.sessionId, createdAt: new Date(claim.createdAt), expiresAt: new Date(claim.expiresAt) };
+      }
       const running = c.State === 'running' && (await this.hasReported(c.Id, READY_LINE));
-      found.push({
-        sessionId,
-        slot: Number(l[label.slot]),
-        profile: l[label.profile] ?? 'default',
-        limits: limits.data,
-        createdAt: new Date(l[label.created] ?? 0),
-        expiresAt: new Date(l[label.expires] ?? 0),
-        running,
-      });
+      found.push({ sandboxId, session, slot: Number(l[label.slot]), profile: l[label.profile] ?? 'default', limits: limits.data, running });
     }
     return found;
   }
@@ -183,27 +232,27 @@ export class DockerDriver implements SandboxDriver {
     const removed: string[] = [];
     const mine = { label: [`${label.agent}=${this.o.agentId}`] };
     for (const c of await this.o.docker.listContainers({ all: true, filters: mine })) {
-      const sessionId = c.Labels[label.session];
-      if (sessionId && keep.has(sessionId)) continue;
+      const sandboxId = c.Labels[label.sandbox] ?? c.Labels[label.session];
+      if (sandboxId && keep.has(sandboxId)) continue;
       await this.o.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreNotFound);
       removed.push(`container ${c.Names[0] ?? c.Id}`);
     }
     for (const n of await this.o.docker.listNetworks({ filters: mine })) {
-      const sessionId = n.Labels?.[label.session];
-      if (sessionId && keep.has(sessionId)) continue;
+      const sandboxId = n.Labels?.[label.sandbox] ?? n.Labels?.[label.session];
+      if (sandboxId && keep.has(sandboxId)) continue;
       await this.o.docker.getNetwork(n.Id).remove().catch(ignoreNotFound);
       removed.push(`network ${n.Name}`);
     }
-    for (const sessionId of await this.disks.list()) {
-      if (keep.has(sessionId)) continue;
-      await this.disks.remove(sessionId);
-      removed.push(`disk ${sessionId}`);
+    for (const sandboxId of await this.disks.list()) {
+      if (keep.has(sandboxId)) continue;
+      await this.disks.remove(sandboxId);
+      removed.push(`disk ${sandboxId}`);
     }
     return removed;
   }
 
-  async openShell(sessionId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<ExecPty> {
-    const exec = await this.o.docker.getContainer(this.containerName(sessionId)).exec({
+  async openShell(sandboxId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<ExecPty> {
+    const exec = await this.o.docker.getContainer(this.containerName(sandboxId)).exec({
       Cmd: ['bash', '-l'],
       AttachStdin: true,
       AttachStdout: true,
@@ -219,8 +268,8 @@ export class DockerDriver implements SandboxDriver {
     return pty;
   }
 
-  async run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
-    const r = await this.runRaw(sessionId, identity, argv, timeoutMs, opts);
+  async run(sandboxId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
+    const r = await this.runRaw(sandboxId, identity, argv, timeoutMs, opts);
     return {
       exitCode: r.exitCode,
       stdout: r.stdout.toString('utf8'),
@@ -230,8 +279,8 @@ export class DockerDriver implements SandboxDriver {
     };
   }
 
-  async runRaw(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RawRunResult> {
-    const exec = await this.learnerExec(sessionId, identity, argv, opts.stdin !== undefined, opts.env);
+  async runRaw(sandboxId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RawRunResult> {
+    const exec = await this.learnerExec(sandboxId, identity, argv, opts.stdin !== undefined, opts.env);
     const stream = (await exec.start({ hijack: true, stdin: opts.stdin !== undefined })) as Duplex;
     const out = new PassThrough();
     const err = new PassThrough();
@@ -264,8 +313,8 @@ export class DockerDriver implements SandboxDriver {
     return { exitCode: timedOut ? 124 : exitCode, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), truncated, timedOut };
   }
 
-  async spawn(sessionId: string, identity: SlotIdentity, argv: string[]): Promise<SandboxProcess> {
-    const exec = await this.learnerExec(sessionId, identity, argv, true);
+  async spawn(sandboxId: string, identity: SlotIdentity, argv: string[]): Promise<SandboxProcess> {
+    const exec = await this.learnerExec(sandboxId, identity, argv, true);
     const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
     const out = new PassThrough();
     this.o.docker.modem.demuxStream(stream, out, new PassThrough().resume());
@@ -295,8 +344,8 @@ export class DockerDriver implements SandboxDriver {
     };
   }
 
-  async connect(sessionId: string, port: number): Promise<Duplex> {
-    const address = await this.sandboxAddress(sessionId);
+  async connect(sandboxId: string, port: number): Promise<Duplex> {
+    const address = await this.sandboxAddress(sandboxId);
     return new Promise((resolve, reject) => {
       // allowHalfOpen: a client that is done sending may still be read from (HTTP, WebSocket).
       const socket = net.connect({ host: address, port, allowHalfOpen: true });
@@ -322,21 +371,21 @@ export class DockerDriver implements SandboxDriver {
   }
 
   /** The sandbox's address on its own bridge (read from the engine once per container). */
-  private async sandboxAddress(sessionId: string): Promise<string> {
+  private async sandboxAddress(sandboxId: string): Promise<string> {
     const info = await this.o.docker
-      .getContainer(this.containerName(sessionId))
+      .getContainer(this.containerName(sandboxId))
       .inspect()
       .catch(() => {
         throw new BerthError('not_found', 'the sandbox is not running');
       });
-    const network = info.NetworkSettings.Networks?.[this.networkName(sessionId)];
+    const network = info.NetworkSettings.Networks?.[this.networkName(sandboxId)];
     if (!info.State.Running || !network?.IPAddress) throw new BerthError('not_found', 'the sandbox is not running');
     return network.IPAddress;
   }
 
   /** An exec as the learner (numeric uid, never root), in the home folder, with the learner's environment. */
-  private learnerExec(sessionId: string, identity: SlotIdentity, argv: string[], stdin: boolean, env: Record<string, string> = {}) {
-    return this.o.docker.getContainer(this.containerName(sessionId)).exec({
+  private learnerExec(sandboxId: string, identity: SlotIdentity, argv: string[], stdin: boolean, env: Record<string, string> = {}) {
+    return this.o.docker.getContainer(this.containerName(sandboxId)).exec({
       Cmd: argv,
       AttachStdin: stdin,
       AttachStdout: true,
@@ -409,27 +458,33 @@ export class DockerDriver implements SandboxDriver {
       return;
     }
     const attrs = event.Actor?.Attributes ?? {};
-    const sessionId = attrs[label.session];
-    if (event.status !== 'die' || !sessionId || !event.id) return;
+    const sandboxId = attrs[label.sandbox] ?? attrs[label.session];
+    if (event.status !== 'die' || !sandboxId || !event.id) return;
     const info = await this.o.docker.getContainer(event.id).inspect().catch(() => null);
     this.emit({
       kind: 'exited',
-      sessionId,
+      sandboxId,
       exitCode: Number(attrs.exitCode ?? info?.State.ExitCode ?? -1),
       oomKilled: info?.State.OOMKilled ?? false,
     });
   }
 
   private labels(spec: SandboxSpec): Record<string, string> {
-    return {
+    const labels: Record<string, string> = {
       [label.agent]: this.o.agentId,
-      [label.session]: spec.sessionId,
+      [label.sandbox]: spec.sandboxId,
       [label.slot]: String(spec.identity.slot),
       [label.profile]: spec.profile,
       [label.limits]: JSON.stringify(spec.limits),
-      [label.created]: spec.createdAt.toISOString(),
-      [label.expires]: spec.expiresAt.toISOString(),
     };
+    if (spec.session) {
+      labels[label.session] = spec.session.sessionId;
+      labels[label.created] = spec.session.createdAt.toISOString();
+      labels[label.expires] = spec.session.expiresAt.toISOString();
+    } else {
+      labels[label.pool] = spec.profile;
+    }
+    return labels;
   }
 
   private learnerEnv(identity: SlotIdentity): string[] {
@@ -481,12 +536,28 @@ export class DockerDriver implements SandboxDriver {
   }
 
   private async hasReported(containerId: string, text: string): Promise<boolean> {
+    // The status line is the only thing on stdout (the inner daemon logs to stderr).
     const logs = (await this.o.docker
       .getContainer(containerId)
-      .logs({ stdout: true, stderr: true, tail: 200 })
+      .logs({ stdout: true, stderr: false, tail: 200 })
       .catch(() => Buffer.alloc(0))) as unknown as Buffer;
     return logs.toString('utf8').includes(text);
   }
+}
+
+/** GET /_ping on a Docker API unix socket: the body ("OK"), or a rejection. */
+function pingDocker(socketPath: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ socketPath, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body = (body + chunk).slice(0, 64)));
+      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode}`));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** The IPv4 address of a host interface, also when it is down (os.networkInterfaces skips those). */

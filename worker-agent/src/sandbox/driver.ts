@@ -3,29 +3,46 @@ import type { SandboxLimits } from '@berth/protocol';
 import type { PtyProcess } from '../terminal/pty';
 import type { SlotIdentity } from './slots';
 
+/**
+ * Which session a sandbox belongs to. A sandbox made for a session carries it from
+ * the start; a pooled sandbox gets it when a session claims it (`SandboxDriver.claim`).
+ */
+export interface SessionClaim {
+  sessionId: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 /** What the driver needs to build one sandbox. */
 export interface SandboxSpec {
-  sessionId: string;
+  /**
+   * Names every resource of the sandbox (container berth-AGENT-ID, network, disk).
+   * A sandbox made for a session is named after it; a pooled one gets `pool.<random>`.
+   */
+  sandboxId: string;
+  /** The session it is made for; absent for a pooled sandbox. */
+  session?: SessionClaim;
   profile: string;
   identity: SlotIdentity;
   limits: SandboxLimits;
-  createdAt: Date;
-  expiresAt: Date;
+  /** A pooled sandbox starts with a low CPU weight (cgroup cpu.shares) until claimed. */
+  cpuShares?: number;
 }
 
 /** A sandbox found on the engine by its labels (after an agent restart). */
 export interface DiscoveredSandbox {
-  sessionId: string;
+  sandboxId: string;
+  /** null: a pooled sandbox no session has claimed (it was never handed out). */
+  session: SessionClaim | null;
   slot: number;
   profile: string;
   limits: SandboxLimits;
-  createdAt: Date;
-  expiresAt: Date;
+  /** Running, and it reported ready (its inner Docker answered). */
   running: boolean;
 }
 
 export type DriverEvent =
-  | { kind: 'exited'; sessionId: string; exitCode: number; oomKilled: boolean }
+  | { kind: 'exited'; sandboxId: string; exitCode: number; oomKilled: boolean }
   | { kind: 'engine-lost'; message: string }
   | { kind: 'engine-back' };
 
@@ -75,7 +92,8 @@ export interface SandboxFilesEnv {
 
 /**
  * The only thing that touches the container engine. The manager holds the
- * lifecycle and the rules; a driver only does what it is told.
+ * lifecycle and the rules; a driver only does what it is told. Sandboxes are
+ * addressed by their sandbox id.
  */
 export interface SandboxDriver {
   /** Creates every resource of a sandbox, starts it and resolves once it is ready. */
@@ -83,24 +101,34 @@ export interface SandboxDriver {
   /** Starts a stopped sandbox again (disk kept) and resolves once it is ready. */
   start(spec: SandboxSpec): Promise<void>;
   /** Stops the sandbox's processes; its disk and network stay. */
-  stop(sessionId: string): Promise<void>;
+  stop(sandboxId: string): Promise<void>;
   /** Removes everything of a sandbox. Idempotent. */
-  destroy(sessionId: string): Promise<void>;
+  destroy(sandboxId: string): Promise<void>;
+  /**
+   * Is a pooled sandbox fit to hand out right now? Resolves null when it is running
+   * and its inner Docker answers, else with the reason it is not.
+   */
+  check(sandboxId: string): Promise<string | null>;
+  /**
+   * Records, durably (an agent restart must find it), that a pooled sandbox now
+   * belongs to a session, and gives it a session's CPU weight.
+   */
+  claim(sandboxId: string, claim: SessionClaim): Promise<void>;
   /** Sandboxes of this agent that exist on the engine. */
   discover(): Promise<DiscoveredSandbox[]>;
-  /** Removes what this agent made for any session not in `keep`; returns what it removed. */
+  /** Removes what this agent made for any sandbox not in `keep`; returns what it removed. */
   sweep(keep: ReadonlySet<string>): Promise<string[]>;
   /** Opens a login shell for the learner on a TTY. */
-  openShell(sessionId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<PtyProcess>;
+  openShell(sandboxId: string, identity: SlotIdentity, size: { cols: number; rows: number }): Promise<PtyProcess>;
   /** Runs a command as the learner without a TTY (checks, admin). */
-  run(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RunResult>;
+  run(sandboxId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RunResult>;
   /** The same with output as bytes (and optional input). */
-  runRaw(sessionId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RawRunResult>;
+  runRaw(sandboxId: string, identity: SlotIdentity, argv: string[], timeoutMs: number, opts?: RunOptions): Promise<RawRunResult>;
   /** Starts a long-running command as the learner, without a TTY. */
-  spawn(sessionId: string, identity: SlotIdentity, argv: string[]): Promise<SandboxProcess>;
+  spawn(sandboxId: string, identity: SlotIdentity, argv: string[]): Promise<SandboxProcess>;
   /** A TCP connection from the host to a port on the sandbox's own address (previews). */
-  connect(sessionId: string, port: number): Promise<Duplex>;
-  filesEnv(sessionId: string): SandboxFilesEnv;
+  connect(sandboxId: string, port: number): Promise<Duplex>;
+  filesEnv(sandboxId: string): SandboxFilesEnv;
   watch(listener: (event: DriverEvent) => void): void;
   close(): Promise<void>;
 }

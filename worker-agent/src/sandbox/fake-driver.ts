@@ -15,15 +15,16 @@ import type {
   SandboxFilesEnv,
   SandboxProcess,
   SandboxSpec,
+  SessionClaim,
 } from './driver';
 import type { SlotIdentity } from './slots';
 
 export interface FakeDriverOptions {
   /**
-   * Gives every sandbox a real home folder under this directory (SESSION/home) and runs
+   * Gives every sandbox a real home folder under this directory (SANDBOX/home) and runs
    * `runRaw` and `spawn` as local processes in it, so the file API's scripts run for
    * real in unit tests (as the test's own user: permissions are not what they test).
-   * SESSION/tcp stands in for /proc/net/tcp (setListening writes it).
+   * SANDBOX/tcp stands in for /proc/net/tcp (setListening writes it).
    */
   filesRoot?: string;
 }
@@ -31,6 +32,11 @@ export interface FakeDriverOptions {
 interface FakeSandbox {
   spec: SandboxSpec;
   running: boolean;
+  /** The session it belongs to (from the spec, or claimed later). */
+  session: SessionClaim | null;
+  cpuShares: number;
+  /** Shells opened in it (a pooled sandbox must have none when it is handed out). */
+  shells: number;
 }
 
 /**
@@ -41,71 +47,93 @@ export class FakeDriver implements SandboxDriver {
   readonly sandboxes = new Map<string, FakeSandbox>();
   readonly calls: string[] = [];
   readonly shells: FakePty[] = [];
-  /** Leftovers of sessions nobody knows (as after a crash): removed by sweep. */
+  /** Leftovers of sandboxes nobody knows (as after a crash): removed by sweep. */
   readonly strays = new Set<string>();
+  /** Sandboxes whose inner daemon no longer answers (check() says so). */
+  readonly unready = new Set<string>();
   failNextCreate: string | null = null;
-  /** "SESSION:PORT" -> a local port that stands for that port of the sandbox (connect). */
+  /** "SANDBOX:PORT" -> a local port that stands for that port of the sandbox (connect). */
   readonly forwards = new Map<string, number>();
+  /** When set, create() waits for this before it resolves (a slow boot). */
+  createGate: Promise<void> | null = null;
   private listeners: ((event: DriverEvent) => void)[] = [];
   private readonly processes = new Set<SandboxProcess>();
 
   constructor(private readonly options: FakeDriverOptions = {}) {}
 
-  /** The sandbox's home folder (with `filesRoot`). */
-  home(sessionId: string): string {
+  /** The sandbox's home folder (with `filesRoot`; a sandbox made for a session is named after it). */
+  home(sandboxId: string): string {
     if (!this.options.filesRoot) throw new Error('the fake driver has no filesRoot');
-    return path.join(this.options.filesRoot, sessionId, 'home');
+    return path.join(this.options.filesRoot, sandboxId, 'home');
   }
 
   /** Pretends that the sandbox listens on these ports (for the watcher), e.g. [{ port: 8080 }]. */
-  setListening(sessionId: string, ports: { port: number; loopback?: boolean }[]): void {
+  setListening(sandboxId: string, ports: { port: number; loopback?: boolean }[]): void {
     const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
     const lines = ['  sl  local_address rem_address   st', ...ports.map((p, i) => `   ${i}: ${p.loopback ? '0100007F' : '00000000'}:${hex(p.port, 4)} 00000000:0000 0A`)];
-    writeFileSync(path.join(this.options.filesRoot!, sessionId, 'tcp'), `${lines.join('\n')}\n`);
+    writeFileSync(path.join(this.options.filesRoot!, sandboxId, 'tcp'), `${lines.join('\n')}\n`);
   }
 
   async create(spec: SandboxSpec): Promise<void> {
-    this.calls.push(`create ${spec.sessionId} slot=${spec.identity.slot}`);
+    this.calls.push(`create ${spec.sandboxId} slot=${spec.identity.slot}`);
     if (this.failNextCreate) {
       const message = this.failNextCreate;
       this.failNextCreate = null;
-      this.sandboxes.set(spec.sessionId, { spec, running: false });
+      this.sandboxes.set(spec.sandboxId, this.record(spec, false));
       throw new Error(message);
     }
-    this.sandboxes.set(spec.sessionId, { spec, running: true });
+    this.sandboxes.set(spec.sandboxId, this.record(spec, false));
+    if (this.createGate) await this.createGate;
+    const sandbox = this.sandboxes.get(spec.sandboxId);
+    if (!sandbox) throw new Error('the sandbox was removed while it was starting');
+    sandbox.running = true;
     if (this.options.filesRoot) {
-      mkdirSync(this.home(spec.sessionId), { recursive: true });
-      this.setListening(spec.sessionId, []);
+      mkdirSync(this.home(spec.sandboxId), { recursive: true });
+      this.setListening(spec.sandboxId, []);
     }
   }
 
   async start(spec: SandboxSpec): Promise<void> {
-    this.calls.push(`start ${spec.sessionId}`);
-    const sandbox = this.sandboxes.get(spec.sessionId);
+    this.calls.push(`start ${spec.sandboxId}`);
+    const sandbox = this.sandboxes.get(spec.sandboxId);
     if (!sandbox) throw new Error('no such sandbox');
     sandbox.running = true;
   }
 
-  async stop(sessionId: string): Promise<void> {
-    this.calls.push(`stop ${sessionId}`);
-    const sandbox = this.sandboxes.get(sessionId);
+  async stop(sandboxId: string): Promise<void> {
+    this.calls.push(`stop ${sandboxId}`);
+    const sandbox = this.sandboxes.get(sandboxId);
     if (sandbox) sandbox.running = false;
   }
 
-  async destroy(sessionId: string): Promise<void> {
-    this.calls.push(`destroy ${sessionId}`);
-    this.sandboxes.delete(sessionId);
-    if (this.options.filesRoot) rmSync(path.join(this.options.filesRoot, sessionId), { recursive: true, force: true });
+  async destroy(sandboxId: string): Promise<void> {
+    this.calls.push(`destroy ${sandboxId}`);
+    this.sandboxes.delete(sandboxId);
+    if (this.options.filesRoot) rmSync(path.join(this.options.filesRoot, sandboxId), { recursive: true, force: true });
+  }
+
+  async check(sandboxId: string): Promise<string | null> {
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox || !sandbox.running) return 'not running';
+    if (this.unready.has(sandboxId)) return 'the inner Docker does not answer';
+    return null;
+  }
+
+  async claim(sandboxId: string, claim: SessionClaim): Promise<void> {
+    this.calls.push(`claim ${sandboxId} for ${claim.sessionId}`);
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) throw new Error('no such sandbox');
+    sandbox.session = claim;
+    sandbox.cpuShares = 1024;
   }
 
   async discover(): Promise<DiscoveredSandbox[]> {
-    return [...this.sandboxes.values()].map(({ spec, running }) => ({
-      sessionId: spec.sessionId,
+    return [...this.sandboxes.values()].map(({ spec, running, session }) => ({
+      sandboxId: spec.sandboxId,
+      session,
       slot: spec.identity.slot,
       profile: spec.profile,
       limits: spec.limits,
-      createdAt: spec.createdAt,
-      expiresAt: spec.expiresAt,
       running,
     }));
   }
@@ -122,8 +150,10 @@ export class FakeDriver implements SandboxDriver {
     return removed;
   }
 
-  async openShell(sessionId: string, _identity: SlotIdentity, _size: { cols: number; rows: number }): Promise<FakePty> {
-    if (!this.sandboxes.get(sessionId)?.running) throw new BerthError('conflict', 'sandbox not running');
+  async openShell(sandboxId: string, _identity: SlotIdentity, _size: { cols: number; rows: number }): Promise<FakePty> {
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox?.running) throw new BerthError('conflict', 'sandbox not running');
+    sandbox.shells++;
     const pty = new FakePty();
     this.shells.push(pty);
     return pty;
@@ -133,17 +163,17 @@ export class FakeDriver implements SandboxDriver {
   respond: (argv: string[], opts: RunOptions) => RunResult = () => ({ exitCode: 0, stdout: '', stderr: '' });
   readonly runs: { argv: string[]; opts: RunOptions }[] = [];
 
-  async run(sessionId: string, _identity: SlotIdentity, argv: string[], _timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
-    this.calls.push(`run ${sessionId} ${argv.join(' ')}`);
+  async run(sandboxId: string, _identity: SlotIdentity, argv: string[], _timeoutMs: number, opts: RunOptions = {}): Promise<RunResult> {
+    this.calls.push(`run ${sandboxId} ${argv.join(' ')}`);
     this.runs.push({ argv, opts });
     return this.respond(argv, opts);
   }
 
-  async runRaw(sessionId: string, _identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RawRunResult> {
-    this.calls.push(`runRaw ${sessionId} ${argv[0]}`);
-    if (!this.sandboxes.get(sessionId)?.running) throw new BerthError('conflict', 'sandbox not running');
+  async runRaw(sandboxId: string, _identity: SlotIdentity, argv: string[], timeoutMs: number, opts: RunOptions = {}): Promise<RawRunResult> {
+    this.calls.push(`runRaw ${sandboxId} ${argv[0]}`);
+    if (!this.sandboxes.get(sandboxId)?.running) throw new BerthError('conflict', 'sandbox not running');
     if (!this.options.filesRoot) return { exitCode: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), truncated: false, timedOut: false };
-    const child = spawnProcess(argv[0]!, argv.slice(1), { cwd: this.home(sessionId), env: { ...process.env, HOME: this.home(sessionId) } });
+    const child = spawnProcess(argv[0]!, argv.slice(1), { cwd: this.home(sandboxId), env: { ...process.env, HOME: this.home(sandboxId) } });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => stdout.push(c));
@@ -160,10 +190,10 @@ export class FakeDriver implements SandboxDriver {
     return { exitCode: timedOut ? 124 : exitCode, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), truncated: false, timedOut };
   }
 
-  async spawn(sessionId: string, _identity: SlotIdentity, argv: string[]): Promise<SandboxProcess> {
-    this.calls.push(`spawn ${sessionId} ${argv[0]}`);
-    if (!this.sandboxes.get(sessionId)?.running || !this.options.filesRoot) throw new BerthError('conflict', 'sandbox not running');
-    const child = spawnProcess(argv[0]!, argv.slice(1), { cwd: this.home(sessionId), stdio: ['pipe', 'pipe', 'ignore'] });
+  async spawn(sandboxId: string, _identity: SlotIdentity, argv: string[]): Promise<SandboxProcess> {
+    this.calls.push(`spawn ${sandboxId} ${argv[0]}`);
+    if (!this.sandboxes.get(sandboxId)?.running || !this.options.filesRoot) throw new BerthError('conflict', 'sandbox not running');
+    const child = spawnProcess(argv[0]!, argv.slice(1), { cwd: this.home(sandboxId), stdio: ['pipe', 'pipe', 'ignore'] });
     child.stdin.on('error', () => undefined);
     const proc: SandboxProcess = {
       write: (data) => {
@@ -181,9 +211,9 @@ export class FakeDriver implements SandboxDriver {
     return proc;
   }
 
-  async connect(sessionId: string, port: number): Promise<Duplex> {
-    const local = this.forwards.get(`${sessionId}:${port}`);
-    if (!this.sandboxes.get(sessionId)?.running) throw new BerthError('not_found', 'the sandbox is not running');
+  async connect(sandboxId: string, port: number): Promise<Duplex> {
+    const local = this.forwards.get(`${sandboxId}:${port}`);
+    if (!this.sandboxes.get(sandboxId)?.running) throw new BerthError('not_found', 'the sandbox is not running');
     if (local === undefined) throw new BerthError('not_found', `nothing is listening on port ${port} in the sandbox`);
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: '127.0.0.1', port: local, allowHalfOpen: true });
@@ -192,9 +222,9 @@ export class FakeDriver implements SandboxDriver {
     });
   }
 
-  filesEnv(sessionId: string): SandboxFilesEnv {
+  filesEnv(sandboxId: string): SandboxFilesEnv {
     if (!this.options.filesRoot) return { home: '/home/learner', procNet: [] };
-    return { home: realpathSync(this.home(sessionId)), procNet: [path.join(this.options.filesRoot, sessionId, 'tcp')] };
+    return { home: realpathSync(this.home(sandboxId)), procNet: [path.join(this.options.filesRoot, sandboxId, 'tcp')] };
   }
 
   watch(listener: (event: DriverEvent) => void): void {
@@ -207,5 +237,9 @@ export class FakeDriver implements SandboxDriver {
 
   async close(): Promise<void> {
     for (const p of this.processes) p.stop();
+  }
+
+  private record(spec: SandboxSpec, running: boolean): FakeSandbox {
+    return { spec, running, session: spec.session ?? null, cpuShares: spec.cpuShares ?? 1024, shells: 0 };
   }
 }

@@ -176,7 +176,7 @@ describe('SessionManager', () => {
   it('marks a sandbox whose container died as failed and frees its slot', async () => {
     const { manager, driver, states } = setup({ slots: 1 });
     await manager.create({ sessionId: 'session-aaaa' });
-    driver.emit({ kind: 'exited', sessionId: 'session-aaaa', exitCode: 137, oomKilled: true });
+    driver.emit({ kind: 'exited', sandboxId: 'session-aaaa', exitCode: 137, oomKilled: true });
     await flush();
     await flush();
     expect(states.at(-1)).toMatchObject({ state: 'failed', reason: { code: 'exited', message: expect.stringMatching(/memory/) } });

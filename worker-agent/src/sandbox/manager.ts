@@ -30,6 +30,7 @@ import { WatchService } from '../files/watcher';
 import type { Logger } from 'pino';
 import { Terminal, type FlowOptions, type ViewerMode, type ViewerSink } from '../terminal/terminal';
 import type { DriverEvent, RunOptions, SandboxDriver, SandboxSpec } from './driver';
+import { WarmPool, type PooledSandbox } from './pool';
 import type { ProfileStore } from './profiles';
 import { slotIdentity, SlotAllocator, type NetworkLayout, type SlotIdentity } from './slots';
 
@@ -59,10 +60,14 @@ export interface ManagerOptions {
   now?: () => number;
   /** Ended sessions are remembered this long so a late client learns why. */
   endedRetentionMs?: number;
+  /** Warm pools (see WarmPool); none when absent. */
+  pool?: { sizes: Record<string, number>; reserveSlots: number; retryMs: number; cpuShares: number; refillDelayMs: number };
 }
 
 interface Session {
   sessionId: string;
+  /** The sandbox serving the session now (it changes when a reset swaps in a pooled one). */
+  sandboxId: string;
   profile: string;
   limits: SandboxLimits;
   identity: SlotIdentity;
@@ -92,6 +97,9 @@ export class SessionManager {
   private readonly slots: SlotAllocator;
   private readonly notifiers = new Set<Notifier>();
   private readonly now: () => number;
+  private readonly pool: WarmPool;
+  /** Session ids whose create is under way (before they are tracked). */
+  private readonly creating = new Set<string>();
   private accepting = true;
   private readonly files: FileService;
   private readonly watchers: WatchService;
@@ -99,18 +107,36 @@ export class SessionManager {
   constructor(private readonly opts: ManagerOptions) {
     this.slots = new SlotAllocator(opts.slots.first, opts.slots.count);
     this.now = opts.now ?? Date.now;
+    for (const profile of Object.keys(opts.pool?.sizes ?? {})) opts.profiles.get(profile);
+    this.pool = new WarmPool({
+      sizes: opts.pool?.sizes ?? {},
+      driver: opts.driver,
+      slots: this.slots,
+      network: opts.network,
+      limitsOf: (profile) => resolveLimits(opts.profiles.get(profile).limits, undefined, opts.maxLimits),
+      blocked: (limits) => this.poolBlocked(limits),
+      cpuShares: opts.pool?.cpuShares ?? 256,
+      retryMs: opts.pool?.retryMs ?? 5000,
+      refillDelayMs: opts.pool?.refillDelayMs ?? 0,
+      changed: () => this.publishCapacity(),
+      log: opts.log,
+      now: this.now,
+    });
     opts.driver.watch((event) => void this.onDriverEvent(event));
     this.files = new FileService(
       (sessionId, argv, timeoutMs, runOpts) => {
         const session = this.requireReady(sessionId);
         session.lastActivity = this.now();
-        return opts.driver.runRaw(sessionId, session.identity, argv, timeoutMs, runOpts);
+        return opts.driver.runRaw(session.sandboxId, session.identity, argv, timeoutMs, runOpts);
       },
-      (sessionId) => opts.driver.filesEnv(sessionId),
+      (sessionId) => opts.driver.filesEnv(this.require(sessionId).sandboxId),
     );
     this.watchers = new WatchService({
-      spawn: (sessionId, argv) => opts.driver.spawn(sessionId, this.requireReady(sessionId).identity, argv),
-      env: (sessionId) => opts.driver.filesEnv(sessionId),
+      spawn: (sessionId, argv) => {
+        const session = this.requireReady(sessionId);
+        return opts.driver.spawn(session.sandboxId, session.identity, argv);
+      },
+      env: (sessionId) => opts.driver.filesEnv(this.require(sessionId).sandboxId),
       notify: {
         filesChanged: (event) => this.notifiers.forEach((n) => n.filesChanged(event)),
         ports: (event) => this.notifiers.forEach((n) => n.ports(event)),
@@ -128,26 +154,56 @@ export class SessionManager {
 
   async create(req: CreateSandboxRequest): Promise<SandboxInfo> {
     const existing = this.sessions.get(req.sessionId);
-    if (existing && existing.state !== 'stopped' && existing.state !== 'failed') {
-      throw new BerthError('conflict', `session ${req.sessionId} already has a sandbox (${existing.state})`);
+    if ((existing && existing.state !== 'stopped' && existing.state !== 'failed') || this.creating.has(req.sessionId)) {
+      throw new BerthError('conflict', `session ${req.sessionId} already has a sandbox (${existing?.state ?? 'creating'})`);
     }
-    if (existing) await this.destroy(req.sessionId);
     const profile = this.opts.profiles.get(req.profile ?? 'default');
     const limits = resolveLimits(profile.limits, req.limits, this.opts.maxLimits);
-    this.checkCapacity(limits);
-    const slot = this.slots.allocate(req.sessionId);
+    this.creating.add(req.sessionId);
+    try {
+      if (existing) await this.destroy(req.sessionId);
+      this.checkAccepting();
+      const pooled = await this.pool.take(profile.name, limits);
+      if (pooled) return await this.createFromPool(req.sessionId, pooled);
+      await this.makeRoom(limits);
+      const slot = this.slots.allocate(req.sessionId);
+      const createdAt = new Date(this.now());
+      const session = this.track({
+        sessionId: req.sessionId,
+        sandboxId: req.sessionId,
+        profile: profile.name,
+        limits,
+        slot,
+        state: 'creating',
+        createdAt,
+        expiresAt: new Date(createdAt.getTime() + limits.lifetimeSeconds * 1000),
+      });
+      this.creating.delete(req.sessionId);
+      this.setState(session, 'creating');
+      return await this.enqueue(session, () => this.bringUp(session, (spec) => this.opts.driver.create(spec)));
+    } finally {
+      this.creating.delete(req.sessionId);
+    }
+  }
+
+  /** A session gets a pooled sandbox: its claim is recorded, and it is ready at once. */
+  private async createFromPool(sessionId: string, pooled: PooledSandbox): Promise<SandboxInfo> {
     const createdAt = new Date(this.now());
     const session = this.track({
-      sessionId: req.sessionId,
-      profile: profile.name,
-      limits,
-      slot,
+      sessionId,
+      sandboxId: pooled.sandboxId,
+      profile: pooled.profile,
+      limits: pooled.limits,
+      slot: pooled.identity.slot,
       state: 'creating',
       createdAt,
-      expiresAt: new Date(createdAt.getTime() + limits.lifetimeSeconds * 1000),
+      expiresAt: new Date(createdAt.getTime() + pooled.limits.lifetimeSeconds * 1000),
     });
+    this.creating.delete(sessionId);
     this.setState(session, 'creating');
-    return this.enqueue(session, () => this.bringUp(session, (spec) => this.opts.driver.create(spec)));
+    return this.enqueue(session, () =>
+      this.bringUp(session, () => this.opts.driver.claim(pooled.sandboxId, this.claimOf(session))),
+    );
   }
 
   /** Starts a sandbox that was stopped on request (its disk kept). */
@@ -158,7 +214,9 @@ export class SessionManager {
       if (session.state !== 'stopped' || !session.holdsSlot) {
         throw new BerthError('conflict', `session ${sessionId} cannot be started from ${session.state}; reset it instead`);
       }
-      this.checkCapacity(session.limits);
+      // Its slot is still its own (a requested stop keeps it): only memory is checked.
+      this.checkAccepting();
+      this.checkMemory(session.limits);
       session.reason = undefined;
       session.lastActivity = this.now();
       this.setState(session, 'creating');
@@ -166,7 +224,11 @@ export class SessionManager {
     });
   }
 
-  /** A fresh sandbox for the same session: new disk, same session id and place. */
+  /**
+   * A fresh sandbox for the same session (new disk, same session id). With a warm
+   * pool the session moves to a pooled sandbox at once and the old one is removed in
+   * the background; otherwise the old one is removed and a new one boots in its slot.
+   */
   async reset(sessionId: string): Promise<SandboxInfo> {
     const session = this.require(sessionId);
     return this.enqueue(session, async () => {
@@ -175,10 +237,21 @@ export class SessionManager {
       }
       const ended = session.state !== 'ready';
       this.closeTerminals(session);
+      if (ended) this.checkAccepting();
+      const pooled = await this.pool.take(session.profile, session.limits);
       this.setState(session, 'creating');
-      await this.opts.driver.destroy(sessionId);
-      if (!session.holdsSlot) {
-        this.checkCapacity(session.limits);
+      const old = { sandboxId: session.sandboxId, slot: session.identity.slot, holdsSlot: session.holdsSlot };
+      if (pooled) {
+        session.sandboxId = pooled.sandboxId;
+        session.identity = pooled.identity;
+        session.holdsSlot = true;
+        if (old.holdsSlot) this.removeInBackground(old.sandboxId, old.slot);
+      } else {
+        await this.opts.driver.destroy(old.sandboxId);
+        if (old.holdsSlot) this.slots.release(old.slot, old.sandboxId);
+        session.holdsSlot = false;
+        await this.makeRoom(session.limits);
+        session.sandboxId = sessionId;
         session.identity = slotIdentity(this.slots.allocate(sessionId), this.opts.network);
         session.holdsSlot = true;
       }
@@ -190,7 +263,9 @@ export class SessionManager {
       session.endedAt = undefined;
       session.lastActivity = this.now();
       session.warned.clear();
-      return this.bringUp(session, (spec) => this.opts.driver.create(spec));
+      return pooled
+        ? this.bringUp(session, () => this.opts.driver.claim(pooled.sandboxId, this.claimOf(session)))
+        : this.bringUp(session, (spec) => this.opts.driver.create(spec));
     });
   }
 
@@ -203,7 +278,7 @@ export class SessionManager {
       this.closeTerminals(session);
       const keepDisk = reason.code === 'requested';
       try {
-        if (keepDisk) await this.opts.driver.stop(sessionId);
+        if (keepDisk) await this.opts.driver.stop(session.sandboxId);
         else await this.releaseResources(session);
       } catch (err) {
         this.opts.log.error({ err, sessionId }, 'stopping a sandbox failed; removing it');
@@ -247,13 +322,25 @@ export class SessionManager {
       maxSessions: this.opts.slots.count,
       running,
       freeMemoryBytes: this.opts.freeMemoryBytes(),
-      accepting: this.accepting && this.slots.used < this.opts.slots.count,
+      accepting: this.accepting && this.sessionSlots() < this.opts.slots.count,
+      pool: this.pool.status(),
     };
   }
 
-  /** Stop taking new sessions (graceful shutdown). */
+  /** Stop taking new sessions (graceful shutdown); the pool stops refilling. */
   drain(): void {
     this.accepting = false;
+    this.pool.close();
+  }
+
+  /** Removes every pooled sandbox (a host being emptied, tests). */
+  async drainPool(): Promise<void> {
+    await this.pool.drain();
+  }
+
+  /** Resolves once the pool is not making a sandbox (tests). */
+  poolIdle(): Promise<void> {
+    return this.pool.idle();
   }
 
   /** The learner's identity in a live session (for drivers' callers: tests, admin). */
@@ -261,9 +348,14 @@ export class SessionManager {
     return this.require(sessionId).identity;
   }
 
+  /** The sandbox serving a session now (container berth-AGENT-SANDBOX). */
+  sandboxOf(sessionId: string): string {
+    return this.require(sessionId).sandboxId;
+  }
+
   async runInSandbox(sessionId: string, argv: string[], timeoutMs = 30_000, opts?: RunOptions) {
     const session = this.requireReady(sessionId);
-    return this.opts.driver.run(sessionId, session.identity, argv, timeoutMs, opts);
+    return this.opts.driver.run(session.sandboxId, session.identity, argv, timeoutMs, opts);
   }
 
   /** A lesson's check or setup script, as the learner (sandbox:exec). */
@@ -332,7 +424,7 @@ export class SessionManager {
   /** A TCP connection to a port of the session's sandbox (a preview stream). */
   connectPort(sessionId: string, port: number): Promise<Duplex> {
     this.requireReady(sessionId);
-    return this.opts.driver.connect(sessionId, port);
+    return this.opts.driver.connect(this.requireReady(sessionId).sandboxId, port);
   }
 
   // ---- terminals -------------------------------------------------------
@@ -343,7 +435,7 @@ export class SessionManager {
     if (open >= session.limits.maxTerminals) {
       throw new BerthError('limit', `a session may have ${session.limits.maxTerminals} terminals open; close one first`);
     }
-    const pty = await this.opts.driver.openShell(sessionId, session.identity, size);
+    const pty = await this.opts.driver.openShell(session.sandboxId, session.identity, size);
     const termId = `t${randomBytes(6).toString('base64url')}`;
     const terminal = new Terminal(termId, pty, this.opts.flow, size);
     terminal.onExit((exitCode) => {
@@ -403,6 +495,7 @@ export class SessionManager {
 
   /** Enforces lifetimes and idle timeouts; called every second by the agent. */
   tick(): void {
+    this.pool.maintain();
     const now = this.now();
     const retention = this.opts.endedRetentionMs ?? 10 * 60_000;
     for (const session of this.sessions.values()) {
@@ -447,27 +540,41 @@ export class SessionManager {
    * Rebuilds the model from what the engine holds: running sandboxes of this agent
    * are adopted (their slots taken again), everything else of this agent is removed.
    */
-  async reconcile(): Promise<{ adopted: string[]; removed: string[] }> {
+  async reconcile(): Promise<{ adopted: string[]; pooled: string[]; removed: string[] }> {
     const found = await this.opts.driver.discover();
     const adopted: string[] = [];
+    const pooled: string[] = [];
     for (const sandbox of found) {
-      const known = this.sessions.get(sandbox.sessionId);
+      const known = this.bySandbox(sandbox.sandboxId);
       if (known) {
         if (known.state === 'ready' && !sandbox.running) this.failEngineLoss(known);
-        else if (known.holdsSlot || known.state === 'creating') adopted.push(sandbox.sessionId);
+        else if (known.holdsSlot || known.state === 'creating') adopted.push(known.sessionId);
         continue;
       }
-      if (!sandbox.running || !this.slots.take(sandbox.slot, sandbox.sessionId)) continue;
-      const session = this.track({ ...sandbox, state: 'ready' });
+      if (this.pool.has(sandbox.sandboxId)) {
+        if (sandbox.running) pooled.push(sandbox.sandboxId);
+        continue;
+      }
+      if (!sandbox.session) {
+        // Never claimed, so never seen by a learner: it may serve the pool again.
+        if (this.pool.adopt(sandbox)) pooled.push(sandbox.sandboxId);
+        continue;
+      }
+      const claim = sandbox.session;
+      if (!sandbox.running || this.sessions.has(claim.sessionId) || !this.slots.take(sandbox.slot, sandbox.sandboxId)) continue;
+      const session = this.track({ ...sandbox, ...claim, state: 'ready' });
       adopted.push(session.sessionId);
     }
+    const present = new Set(found.filter((f) => f.running).map((f) => f.sandboxId));
     for (const session of this.sessions.values()) {
-      if (session.state === 'ready' && !found.some((f) => f.sessionId === session.sessionId)) this.failEngineLoss(session);
+      if (session.state === 'ready' && !found.some((f) => f.sandboxId === session.sandboxId)) this.failEngineLoss(session);
     }
-    const keep = new Set([...this.sessions.values()].filter((s) => s.holdsSlot).map((s) => s.sessionId));
+    this.pool.forgetMissing(present);
+    const keep = new Set([...[...this.sessions.values()].filter((s) => s.holdsSlot).map((s) => s.sandboxId), ...this.pool.ids()]);
     const removed = await this.opts.driver.sweep(keep);
     this.publishCapacity();
-    return { adopted, removed };
+    this.pool.maintain();
+    return { adopted, pooled, removed };
   }
 
   private failEngineLoss(session: Session): void {
@@ -485,7 +592,8 @@ export class SessionManager {
       return;
     }
     if (event.kind !== 'exited') return;
-    const session = this.sessions.get(event.sessionId);
+    if (this.pool.exited(event.sandboxId)) return;
+    const session = this.bySandbox(event.sandboxId);
     if (!session || session.state !== 'ready') return;
     await this.enqueue(session, async () => {
       if (session.state !== 'ready') return;
@@ -495,14 +603,15 @@ export class SessionManager {
         ? 'the sandbox ran out of memory and was stopped'
         : `the sandbox stopped unexpectedly (exit code ${event.exitCode})`;
       this.end(session, 'failed', { code: 'exited', message });
-    }).catch((err) => this.opts.log.error({ err, sessionId: event.sessionId }, 'handling an exited sandbox failed'));
+    }).catch((err) => this.opts.log.error({ err, sandboxId: event.sandboxId }, 'handling an exited sandbox failed'));
   }
 
   // ---- helpers -----------------------------------------------------------
 
-  /** Starts tracking a session that holds `slot`. */
+  /** Starts tracking a session whose sandbox holds `slot`. */
   private track(s: {
     sessionId: string;
+    sandboxId: string;
     profile: string;
     limits: SandboxLimits;
     slot: number;
@@ -512,6 +621,7 @@ export class SessionManager {
   }): Session {
     const session: Session = {
       sessionId: s.sessionId,
+      sandboxId: s.sandboxId,
       profile: s.profile,
       limits: s.limits,
       identity: slotIdentity(s.slot, this.opts.network),
@@ -530,12 +640,11 @@ export class SessionManager {
 
   private async bringUp(session: Session, run: (spec: SandboxSpec) => Promise<void>): Promise<SandboxInfo> {
     const spec: SandboxSpec = {
-      sessionId: session.sessionId,
+      sandboxId: session.sandboxId,
+      session: this.claimOf(session),
       profile: session.profile,
       identity: session.identity,
       limits: session.limits,
-      createdAt: session.createdAt,
-      expiresAt: session.expiresAt,
     };
     try {
       await run(spec);
@@ -552,12 +661,39 @@ export class SessionManager {
     return this.info(session);
   }
 
+  private claimOf(session: Session) {
+    return { sessionId: session.sessionId, createdAt: session.createdAt, expiresAt: session.expiresAt };
+  }
+
   private async releaseResources(session: Session): Promise<void> {
-    await this.opts.driver.destroy(session.sessionId);
+    await this.opts.driver.destroy(session.sandboxId);
     if (session.holdsSlot) {
-      this.slots.release(session.identity.slot, session.sessionId);
+      this.slots.release(session.identity.slot, session.sandboxId);
       session.holdsSlot = false;
+      this.pool.maintain();
     }
+  }
+
+  /** A sandbox a session no longer uses (after a reset) is removed without making anyone wait. */
+  private removeInBackground(sandboxId: string, slot: number): void {
+    void this.opts.driver
+      .destroy(sandboxId)
+      .catch((err) => this.opts.log.error({ err, sandboxId }, 'removing a replaced sandbox failed'))
+      .finally(() => {
+        this.slots.release(slot, sandboxId);
+        this.publishCapacity();
+        this.pool.maintain();
+      });
+  }
+
+  private bySandbox(sandboxId: string): Session | undefined {
+    for (const session of this.sessions.values()) if (session.sandboxId === sandboxId) return session;
+    return undefined;
+  }
+
+  /** Slots that sessions hold (the pool holds the others). */
+  private sessionSlots(): number {
+    return this.slots.used - this.pool.size;
   }
 
   private end(session: Session, state: 'stopped' | 'failed', reason: EndReason): void {
@@ -574,15 +710,35 @@ export class SessionManager {
     this.watchers.stopSession(session.sessionId);
   }
 
-  private checkCapacity(limits: SandboxLimits): void {
+  private checkAccepting(): void {
     if (!this.accepting) throw new BerthError('busy', 'this agent is shutting down; try again in a minute');
-    if (this.slots.used >= this.opts.slots.count) {
+  }
+
+  /** Checks there is room for a sandbox to boot; a pooled sandbox gives up its slot if none is free. */
+  private async makeRoom(limits: SandboxLimits): Promise<void> {
+    this.checkAccepting();
+    if (this.sessionSlots() >= this.opts.slots.count) {
       throw new BerthError('busy', 'all sandboxes on this agent are busy, try again in a minute');
     }
+    if (this.slots.used >= this.opts.slots.count && !(await this.pool.evict())) {
+      throw new BerthError('busy', 'all sandboxes on this agent are busy, try again in a minute');
+    }
+    this.checkMemory(limits);
+  }
+
+  private checkMemory(limits: SandboxLimits): void {
     const needed = limits.memoryMiB * 1024 * 1024 + this.opts.reserveMemoryBytes;
     if (this.opts.freeMemoryBytes() < needed) {
       throw new BerthError('busy', 'this host is low on memory, try again in a minute');
     }
+  }
+
+  /** Why the pool may not make a sandbox now (running sessions come first). */
+  private poolBlocked(limits: SandboxLimits): 'draining' | 'slots' | 'memory' | null {
+    if (!this.accepting) return 'draining';
+    if (this.opts.slots.count - this.slots.used <= (this.opts.pool?.reserveSlots ?? 0)) return 'slots';
+    if (this.opts.freeMemoryBytes() < limits.memoryMiB * 1024 * 1024 + this.opts.reserveMemoryBytes) return 'memory';
+    return null;
   }
 
   private setState(session: Session, state: SandboxState): void {
@@ -635,7 +791,10 @@ export class SessionManager {
       terminals: [...session.terminals.values()].map((t) => t.info()),
     };
     if (session.reason) info.reason = session.reason;
-    if (session.holdsSlot) info.hostUid = this.opts.hostUidBase + session.identity.learnerUid;
+    if (session.holdsSlot) {
+      info.hostUid = this.opts.hostUidBase + session.identity.learnerUid;
+      info.sandboxId = session.sandboxId;
+    }
     return info;
   }
 }

@@ -81,7 +81,7 @@ export class AgentHub {
       if (!sameSecret(this.token, auth.data.token)) return next(refusal('unauthorized', 'unauthorized: wrong agent token'));
       socket.data.agentId = agentId.data;
       socket.data.warnings = [];
-      socket.data.capacity = { agentId: agentId.data, maxSessions: 0, running: 0, freeMemoryBytes: 0, accepting: false };
+      socket.data.capacity = { agentId: agentId.data, maxSessions: 0, running: 0, freeMemoryBytes: 0, accepting: false, pool: [] };
       next();
     });
     nsp.on('connection', (socket) => this.onConnection(socket));
