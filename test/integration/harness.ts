@@ -51,6 +51,7 @@ export async function startTestAgent(name: string, slots: { first: number; count
     config,
     async stop() {
       for (const s of agent.manager.list()) await agent.manager.destroy(s.sessionId).catch(() => undefined);
+      await agent.manager.drainPool().catch(() => undefined);
       client.close();
       await agent.shutdown('test end');
     },

@@ -199,8 +199,8 @@ export class DockerDriver implements SandboxDriver {
       createdAt: claim.createdAt.toISOString(),
       expiresAt: claim.expiresAt.toISOString(),
     });
-    // The session's CPU weight (it booted with a pool's low one).
-    await this.o.docker
+    // The session's CPU weight (it booted with a pool's low one), without making the learner wait for it.
+    void this.o.docker
       .getContainer(this.containerName(sandboxId))
       .update({ CpuShares: 1024 })
       .catch((err: Error) => this.o.log.warn({ err: err.message, sandboxId }, 'raising a claimed sandbox CPU weight failed'));
