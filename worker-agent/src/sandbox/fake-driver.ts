@@ -35,8 +35,10 @@ interface FakeSandbox {
   /** The session it belongs to (from the spec, or claimed later). */
   session: SessionClaim | null;
   cpuShares: number;
-  /** Shells opened in it (a pooled sandbox must have none when it is handed out). */
+  /** Shells opened in it. */
   shells: number;
+  /** Shells it had when a session claimed it (a pooled sandbox must have had none). */
+  shellsAtClaim: number | null;
 }
 
 /**
@@ -124,6 +126,7 @@ export class FakeDriver implements SandboxDriver {
     const sandbox = this.sandboxes.get(sandboxId);
     if (!sandbox) throw new Error('no such sandbox');
     sandbox.session = claim;
+    sandbox.shellsAtClaim = sandbox.shells;
     sandbox.cpuShares = 1024;
   }
 
@@ -240,6 +243,6 @@ export class FakeDriver implements SandboxDriver {
   }
 
   private record(spec: SandboxSpec, running: boolean): FakeSandbox {
-    return { spec, running, session: spec.session ?? null, cpuShares: spec.cpuShares ?? 1024, shells: 0 };
+    return { spec, running, session: spec.session ?? null, cpuShares: spec.cpuShares ?? 1024, shells: 0, shellsAtClaim: null };
   }
 }

@@ -151,6 +151,25 @@ describe('SessionManager', () => {
     expect(() => manager.get('session-aaaa')).toThrow(/no session/);
   });
 
+  it('opens the first shell as soon as the sandbox is ready, and hands it to the first terminal at the page size', async () => {
+    const { manager, driver } = setup();
+    await manager.create({ sessionId: 'session-aaaa' });
+    expect(driver.shells).toHaveLength(1);
+    expect(manager.get('session-aaaa').terminals).toEqual([]);
+    const first = await manager.openTerminal('session-aaaa', { cols: 120, rows: 40 });
+    expect(driver.shells).toHaveLength(1);
+    expect(driver.shells[0]?.resizes).toEqual([{ cols: 120, rows: 40 }]);
+    expect(first).toMatchObject({ cols: 120, rows: 40 });
+    await manager.openTerminal('session-aaaa', { cols: 80, rows: 24 });
+    expect(driver.shells).toHaveLength(2);
+    // A reset drops the old sandbox's shells, the unused one too, and opens one in the new sandbox.
+    await manager.reset('session-aaaa');
+    await flush();
+    expect(driver.shells.slice(0, 2).every((s) => s.killed)).toBe(true);
+    expect(driver.shells).toHaveLength(3);
+    expect(driver.shells[2]?.killed).toBe(false);
+  });
+
   it('limits terminals per session', async () => {
     const { manager } = setup();
     await manager.create({ sessionId: 'session-aaaa' });

@@ -28,6 +28,7 @@ import type { Duplex } from 'node:stream';
 import { FileService } from '../files/file-service';
 import { WatchService } from '../files/watcher';
 import type { Logger } from 'pino';
+import type { PtyProcess } from '../terminal/pty';
 import { Terminal, type FlowOptions, type ViewerMode, type ViewerSink } from '../terminal/terminal';
 import type { DriverEvent, RunOptions, SandboxDriver, SandboxSpec } from './driver';
 import { WarmPool, type PooledSandbox } from './pool';
@@ -80,6 +81,12 @@ interface Session {
   /** Warnings already sent for the current deadline. */
   warned: Set<'lifetime' | 'idle'>;
   terminals: Map<string, Terminal>;
+  /**
+   * The session's first shell, opened as soon as its sandbox is ready (an exec takes
+   * ~100 ms to start): the first term:open gets it at once. Opened after the claim,
+   * so a pooled sandbox still has no shell when it is handed out.
+   */
+  spare: { sandboxId: string; pty: Promise<PtyProcess | null> } | null;
   /** Operations on one session run one after another. */
   queue: Promise<unknown>;
   /** The slot is held until the sandbox's resources are gone. */
@@ -87,6 +94,8 @@ interface Session {
 }
 
 const ACTIVE: ReadonlySet<SandboxState> = new Set(['creating', 'ready', 'stopping']);
+/** Size of a shell opened ahead of time (resized to the page's on term:open). */
+const SPARE_SIZE = { cols: 80, rows: 24 };
 
 /**
  * The agent's model of its sessions: lifecycle, quotas in time, terminals and
@@ -435,15 +444,47 @@ export class SessionManager {
     if (open >= session.limits.maxTerminals) {
       throw new BerthError('limit', `a session may have ${session.limits.maxTerminals} terminals open; close one first`);
     }
-    const pty = await this.opts.driver.openShell(session.sandboxId, session.identity, size);
+    const sandboxId = session.sandboxId;
+    const spare = session.spare?.sandboxId === sandboxId ? await this.takeSpare(session) : null;
+    const pty = spare ?? (await this.opts.driver.openShell(sandboxId, session.identity, size));
+    if (session.state !== 'ready' || session.sandboxId !== sandboxId) {
+      pty.kill();
+      throw new BerthError('conflict', `session ${sessionId} is ${session.state}, not ready`);
+    }
     const termId = `t${randomBytes(6).toString('base64url')}`;
-    const terminal = new Terminal(termId, pty, this.opts.flow, size);
+    const terminal = new Terminal(termId, pty, this.opts.flow, spare ? SPARE_SIZE : size);
     terminal.onExit((exitCode) => {
       for (const n of this.notifiers) n.termExit({ sessionId, termId, exitCode });
     });
     session.terminals.set(termId, terminal);
     session.lastActivity = this.now();
+    if (spare && (size.cols !== SPARE_SIZE.cols || size.rows !== SPARE_SIZE.rows)) {
+      await terminal.resize(size.cols, size.rows).catch((err) => this.opts.log.warn({ err, sessionId }, 'resizing a pre-opened shell failed'));
+    }
     return terminal.info();
+  }
+
+  /** Opens the session's first shell ahead of time (see Session.spare). */
+  private prepareShell(session: Session): void {
+    if (session.state !== 'ready' || session.spare || session.terminals.size > 0) return;
+    const sandboxId = session.sandboxId;
+    const pty = this.opts.driver.openShell(sandboxId, session.identity, SPARE_SIZE).catch((err: Error) => {
+      this.opts.log.debug({ err: err.message, sandboxId }, 'opening a shell ahead of time failed');
+      return null;
+    });
+    session.spare = { sandboxId, pty };
+  }
+
+  private async takeSpare(session: Session): Promise<PtyProcess | null> {
+    const spare = session.spare;
+    session.spare = null;
+    return spare ? spare.pty : null;
+  }
+
+  private dropSpare(session: Session): void {
+    const spare = session.spare;
+    session.spare = null;
+    void spare?.pty.then((pty) => pty?.kill());
   }
 
   attach(sessionId: string, termId: string, viewerId: string, mode: ViewerMode, fromSeq: number, sink: ViewerSink): TermAttachResult {
@@ -631,6 +672,7 @@ export class SessionManager {
       lastActivity: this.now(),
       warned: new Set(),
       terminals: new Map(),
+      spare: null,
       queue: Promise.resolve(),
       holdsSlot: true,
     };
@@ -658,6 +700,7 @@ export class SessionManager {
     session.lastActivity = this.now();
     this.setState(session, 'ready');
     this.publishCapacity();
+    this.prepareShell(session);
     return this.info(session);
   }
 
@@ -705,6 +748,7 @@ export class SessionManager {
 
   /** Everything that runs in the sandbox on a viewer's behalf: terminals and the file watcher. */
   private closeTerminals(session: Session): void {
+    this.dropSpare(session);
     for (const terminal of session.terminals.values()) terminal.close();
     session.terminals.clear();
     this.watchers.stopSession(session.sessionId);

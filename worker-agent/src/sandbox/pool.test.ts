@@ -76,9 +76,9 @@ describe('warm pool', () => {
     expect(driver.calls).toContain(`claim ${info.sandboxId} for session-aaaa`);
     expect(creates(driver).filter((c) => c.includes('session-aaaa'))).toEqual([]);
     expect(states.filter((s) => s.sessionId === 'session-aaaa').map((s) => s.state)).toEqual(['creating', 'ready']);
-    // It never had a terminal before, and it has the session's CPU weight now.
+    // It never had a shell before it was claimed, and it has the session's CPU weight now.
     const sandbox = driver.sandboxes.get(info.sandboxId!)!;
-    expect(sandbox).toMatchObject({ shells: 0, cpuShares: 1024, session: { sessionId: 'session-aaaa' } });
+    expect(sandbox).toMatchObject({ shellsAtClaim: 0, cpuShares: 1024, session: { sessionId: 'session-aaaa' } });
     // Distinct uids: the session got the pooled sandbox's own slot.
     expect(info.hostUid).toBe(3_000_000 + 100_000 + sandbox.spec.identity.slot);
     await settle(manager);
@@ -200,7 +200,7 @@ describe('warm pool', () => {
     expect(driver.sandboxes.has(first.sandboxId!)).toBe(false);
     expect(pooled(driver).map((s) => s.spec.sandboxId)).not.toContain(first.sandboxId);
     expect(pooled(driver)).toHaveLength(2);
-    expect(driver.sandboxes.get(again.sandboxId!)?.shells).toBe(0);
+    expect(driver.sandboxes.get(again.sandboxId!)?.shellsAtClaim).toBe(0);
   });
 
   it('never returns a used sandbox to the pool', async () => {
@@ -213,7 +213,7 @@ describe('warm pool', () => {
     await settle(manager);
     expect(driver.sandboxes.has(info.sandboxId!)).toBe(false);
     expect(pooled(driver)).toHaveLength(1);
-    expect(pooled(driver).every((s) => s.shells === 0)).toBe(true);
+    expect(pooled(driver).every((s) => s.shells === 0 && s.shellsAtClaim === null)).toBe(true);
   });
 
   it('replaces a pooled sandbox that died, and retries a failed boot later', async () => {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useCallback, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ConnectionBanner } from './ConnectionBanner';
 import { ResetDialog } from './ResetDialog';
 import { SessionEndedOverlay } from './SessionEndedOverlay';
@@ -12,6 +12,7 @@ import { TerminalTabs } from './TerminalTabs';
 import { Spinner, TerminalView } from './TerminalView';
 import { useWorkspace } from './WorkspaceContext';
 import { WorkspacePanes } from './WorkspacePanes';
+import { preloadTerminal } from './xterm-setup';
 
 const tabId = (key: string) => `tab-${key}`;
 const panelId = (key: string) => `panel-${key}`;
@@ -46,6 +47,11 @@ export function Workspace() {
   const [confirmReset, setConfirmReset] = useState(false);
   const exited = useExitedTabs(ws.tabs);
   const live = ws.phase.kind === 'live';
+
+  // The terminal's code and fonts load while the learner reads, not after Start.
+  useEffect(() => {
+    void preloadTerminal().catch(() => undefined);
+  }, []);
 
   let waiting: string | null = null;
   if (live && ws.tabs.length === 0 && !ws.ended) {

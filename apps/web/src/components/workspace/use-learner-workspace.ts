@@ -146,7 +146,11 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
       wanted.current = 1;
       setView(grant.session);
       setStatus('connecting');
-      setPhase({ kind: 'live', connection: new LearnerConnection(grant) });
+      const connection = new LearnerConnection(grant);
+      // The handshake starts now rather than after React's next commit (the effect below
+      // subscribes, then catches up with what it may have missed).
+      connection.connect();
+      setPhase({ kind: 'live', connection });
       rememberStarted(lessonId, true);
     } catch (error) {
       setPhase({ kind: 'error', error: toLearnerError(error) });
@@ -179,6 +183,8 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
       }),
     ];
     setStatus(connection.status);
+    setView(connection.session);
+    ensureTerminals(connection, connection.session);
     connection.connect();
     return () => {
       for (const off of offs) off();

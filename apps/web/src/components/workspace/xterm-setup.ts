@@ -69,14 +69,36 @@ async function copyText(text: string): Promise<void> {
   }
 }
 
-export async function createXterm(container: HTMLElement, options: { webgl?: boolean } = {}): Promise<XtermHandle> {
-  const [{ Terminal }, { FitAddon }, { Unicode11Addon }, { WebLinksAddon }] = await Promise.all([
+type TerminalModules = [
+  typeof import('@xterm/xterm'),
+  typeof import('@xterm/addon-fit'),
+  typeof import('@xterm/addon-unicode11'),
+  typeof import('@xterm/addon-web-links'),
+  typeof import('@xterm/addon-webgl') | null,
+  void,
+];
+let preloaded: Promise<TerminalModules> | null = null;
+
+/**
+ * Loads xterm.js, its addons and the terminal's fonts, once. The workspace calls it
+ * while the learner reads (before Start), so a terminal opens without waiting for them.
+ */
+export function preloadTerminal(): Promise<TerminalModules> {
+  preloaded ??= Promise.all([
     import('@xterm/xterm'),
     import('@xterm/addon-fit'),
     import('@xterm/addon-unicode11'),
     import('@xterm/addon-web-links'),
+    import('@xterm/addon-webgl').catch(() => null),
     fontsReady(),
   ]);
+  // A failed load (a flaky network) is tried again next time.
+  preloaded.catch(() => (preloaded = null));
+  return preloaded;
+}
+
+export async function createXterm(container: HTMLElement, options: { webgl?: boolean } = {}): Promise<XtermHandle> {
+  const [{ Terminal }, { FitAddon }, { Unicode11Addon }, { WebLinksAddon }, webglModule] = await preloadTerminal();
 
   const term = new Terminal({
     allowProposedApi: true, // the unicode API
@@ -135,8 +157,8 @@ export async function createXterm(container: HTMLElement, options: { webgl?: boo
   let webglDispose: (() => void) | null = null;
   if (options.webgl !== false) {
     try {
-      const { WebglAddon } = await import('@xterm/addon-webgl');
-      const webgl = new WebglAddon();
+      if (!webglModule) throw new Error('the WebGL addon did not load');
+      const webgl = new webglModule.WebglAddon();
       webgl.onContextLoss(() => {
         // The GPU went away: fall back to the DOM renderer for good.
         webgl.dispose();
