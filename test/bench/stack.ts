@@ -207,7 +207,9 @@ export class BenchStack {
 
   private spawn(name: string, cwd: string, args: string[], env: Record<string, string>): Proc {
     const log = openSync(path.join(this.o.dir, `${name}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    // BERTH_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the measured processes.
+    const extra = (process.env.BERTH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, '--import', 'tsx', ...args], {
       cwd,
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
       stdio: ['ignore', log, log],

@@ -103,11 +103,23 @@ export class BerthSocket {
     readonly socket: Socket,
     readonly sessionId: string,
   ) {
+    // Acknowledged the way the page's LearnerConnection does it: every 16 KiB
+    // processed, and the rest 250 ms after output paused.
+    const acks = new Map<string, { acked: number; sent: number; timer?: ReturnType<typeof setTimeout> }>();
+    const flush = (termId: string) => {
+      const a = acks.get(termId)!;
+      clearTimeout(a.timer);
+      a.timer = undefined;
+      if (a.acked > a.sent) socket.emit('term:ack', { termId, seq: (a.sent = a.acked) });
+    };
     socket.on('term:data', (d: { termId: string; seq: number; data: ArrayBuffer | Uint8Array }) => {
       const chunk = Buffer.from(d.data instanceof ArrayBuffer ? new Uint8Array(d.data) : d.data);
       this.terminals.get(d.termId)?.emit(chunk);
-      // Acknowledge at once: the consumer here does nothing with the bytes.
-      socket.emit('term:ack', { termId: d.termId, seq: d.seq + chunk.length });
+      const a = acks.get(d.termId) ?? { acked: 0, sent: 0 };
+      acks.set(d.termId, a);
+      a.acked = d.seq + chunk.length;
+      if (a.acked - a.sent >= 16_384) flush(d.termId);
+      else a.timer ??= setTimeout(() => flush(d.termId), 250);
     });
   }
 

@@ -93,15 +93,22 @@ export const AgentConfig = z
       })
       .strict()
       .default({ sizes: {}, reserveSlots: 0, retrySeconds: 5, cpuShares: 256, refillDelaySeconds: 1 }),
+    /**
+     * Terminal output: the replay log, the flow-control window (the agent stops reading
+     * a shell's output while a viewer has highWater bytes unacknowledged, and reads on
+     * once that is down to lowWater: half the window keeps the pipe full), the largest
+     * message, and how long output that follows other output waits to be sent with it.
+     */
     terminal: z
       .object({
         replayBytes: z.number().int().min(65_536).default(262_144),
-        highWater: z.number().int().min(1024).default(102_400),
-        lowWater: z.number().int().min(0).default(8_192),
+        highWater: z.number().int().min(1024).default(196_608),
+        lowWater: z.number().int().min(0).default(98_304),
         maxChunk: z.number().int().min(1024).default(65_536),
+        coalesceMs: z.number().min(0).max(50).default(2),
       })
       .strict()
-      .default({ replayBytes: 262_144, highWater: 102_400, lowWater: 8_192, maxChunk: 65_536 }),
+      .default({ replayBytes: 262_144, highWater: 196_608, lowWater: 98_304, maxChunk: 65_536, coalesceMs: 2 }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     /** On SIGTERM, remove every sandbox (draining a host, test stacks) instead of keeping them for the next agent. */
     destroyOnShutdown: z.boolean().default(false),

@@ -68,16 +68,38 @@ describe('Terminal', () => {
     expect(Buffer.concat(v.chunks.map((c) => c.data)).equals(Buffer.alloc(3000, 65))).toBe(true);
   });
 
+  it('sends output after a quiet moment at once, and output that follows it in one message a moment later', async () => {
+    const pty = new FakePty();
+    const term = new Terminal('t1', pty, { ...flow, coalesceMs: 20 }, { cols: 80, rows: 24 });
+    const v = collect();
+    term.attach('a', 'interactive', 0, v.sink);
+    pty.print('a');
+    expect(v.chunks.map((c) => c.data.toString())).toEqual(['a']);
+    pty.print('b');
+    pty.print('c');
+    expect(v.chunks).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(v.chunks.map((c) => [c.seq, c.data.toString()])).toEqual([
+      [0, 'a'],
+      [1, 'bc'],
+    ]);
+    // Quiet again: the next echo is immediate.
+    await new Promise((r) => setTimeout(r, 25));
+    pty.print('d');
+    expect(v.text()).toBe('abcd');
+    term.close();
+  });
+
   it('lets the process run free when only observers watch, and tells a late observer what it lost', () => {
     const pty = new FakePty(false);
-    const small = { ...flow, replayBytes: 2000 };
+    const small = { ...flow, replayBytes: 70_000 };
     const term = new Terminal('t1', pty, small, { cols: 80, rows: 24 });
     const obs = collect();
     term.attach('o', 'observe', 0, obs.sink);
-    for (let i = 0; i < 50; i++) pty.print(Buffer.alloc(100, 66));
+    for (let i = 0; i < 100; i++) pty.print(Buffer.alloc(1000, 66));
     expect(pty.paused).toBe(false);
     const late = term.attach('late', 'observe', 0, () => {});
-    expect(late.lost).toBe(5000 - 2000);
+    expect(late.lost).toBe(100_000 - 70_000);
   });
 
   it('refuses an ack past what was sent and a sequence from the future', () => {

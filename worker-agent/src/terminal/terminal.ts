@@ -11,6 +11,13 @@ export interface FlowOptions {
   lowWater: number;
   /** Largest single data message. */
   maxChunk: number;
+  /**
+   * Output that follows other output within this many milliseconds waits that long
+   * and goes out together (a flood becomes a few large messages instead of one per
+   * read of the TTY); output after a quiet moment, such as a keystroke's echo, goes
+   * out at once. 0 sends every chunk as it comes.
+   */
+  coalesceMs?: number;
 }
 
 export type ViewerMode = 'interactive' | 'observe';
@@ -34,6 +41,8 @@ export class Terminal {
   private readonly log: OutputLog;
   private readonly viewers = new Map<string, Viewer>();
   private paused = false;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = -Infinity;
   private exit: number | null = null;
   private readonly exitListeners: ((code: number) => void)[] = [];
 
@@ -44,7 +53,9 @@ export class Terminal {
     private size: { cols: number; rows: number },
   ) {
     if (flow.lowWater >= flow.highWater) throw new RangeError('lowWater must be below highWater');
-    this.log = new OutputLog(Math.max(flow.replayBytes, flow.highWater * 2));
+    // Unacknowledged output must stay in the log: at most the high watermark plus the
+    // read that crossed it (a socket read is at most 64 KiB).
+    this.log = new OutputLog(Math.max(flow.replayBytes, flow.highWater + 65_536));
     pty.onData((chunk) => this.onOutput(chunk));
     pty.onExit((code) => {
       this.exit = code;
@@ -120,13 +131,27 @@ export class Terminal {
 
   close(): void {
     this.viewers.clear();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     this.pty.kill();
   }
 
   private onOutput(chunk: Buffer): void {
     this.log.append(chunk);
-    this.deliver();
     this.updateFlow();
+    const wait = this.flow.coalesceMs ?? 0;
+    if (this.flushTimer) return; // everything goes out with the scheduled flush
+    const now = performance.now();
+    if (wait <= 0 || now - this.lastFlush >= wait) {
+      this.lastFlush = now;
+      this.deliver();
+      return;
+    }
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.lastFlush = performance.now();
+      this.deliver();
+    }, wait);
   }
 
   /** Sends each viewer what its window allows. */

@@ -196,7 +196,7 @@ describe('LearnerConnection', () => {
   });
 
   it('acks only what was written, and the acks are what lets output flow', async () => {
-    const h = await setUp({ highWater: 64, chunkSize: 16 });
+    const h = await setUp({ highWater: 64, chunkSize: 16 }, undefined, { ackBytes: 32, ackDelayMs: 5 });
     await online(h);
     const { consumer, termId } = await openWith(h.conn, 'hold');
     h.gw.write(termId, 'x'.repeat(1000));
@@ -214,6 +214,26 @@ describe('LearnerConnection', () => {
     for (const seq of acks) expect(consumer.writeEnds.has(seq), `ack ${seq} matches a completed write`).toBe(true);
     expect([...acks].sort((a, b) => a - b)).toEqual(acks); // never backwards
     await until(() => h.gw.receivedOf('term:ack').at(-1)?.payload !== undefined && (h.gw.receivedOf('term:ack').at(-1)!.payload as { seq: number }).seq === 1000, 'final ack');
+    expect(h.gw.violations).toEqual([]);
+  });
+
+  it('acks in batches: a large amount at once, the rest when output pauses', async () => {
+    const h = await setUp({ chunkSize: 1000 }, undefined, { ackBytes: 4000, ackDelayMs: 40 });
+    await online(h);
+    const { consumer, termId } = await openWith(h.conn);
+    h.gw.write(termId, 'x'.repeat(10_000));
+    await until(() => consumer.written === 10_000, 'all written');
+    const acks = () => h.gw.receivedOf('term:ack').map((r) => (r.payload as { seq: number }).seq);
+    // One ack per 4000 bytes or more, not one per 1000-byte chunk...
+    expect(acks().length).toBeLessThanOrEqual(2);
+    expect(acks().every((seq) => seq >= 4000)).toBe(true);
+    // ...and the remainder once output has paused.
+    await until(() => acks().at(-1) === 10_000, 'the trailing ack');
+    // A keystroke's echo is acknowledged later, with whatever follows it.
+    h.gw.write(termId, 'a');
+    await until(() => consumer.written === 10_001, 'the echo');
+    expect(acks().at(-1)).toBe(10_000);
+    await until(() => acks().at(-1) === 10_001, 'the echo acked after a pause');
     expect(h.gw.violations).toEqual([]);
   });
 

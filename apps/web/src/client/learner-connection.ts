@@ -142,6 +142,13 @@ export interface LearnerConnectionOptions {
   reconnectionDelayMax?: number;
   /** How long a request may wait for its answer (ms). */
   requestTimeoutMs?: number;
+  /**
+   * Acknowledgements go out once this many processed bytes are unacknowledged, or
+   * ackDelayMs after the last write: the agent's window (192 KiB) needs no more, and
+   * a keystroke's echo then costs one message instead of three.
+   */
+  ackBytes?: number;
+  ackDelayMs?: number;
   /** Refresh the token before a handshake when it expires within this (ms). */
   tokenRefreshMarginMs?: number;
   /** Clock, for tests. */
@@ -168,6 +175,8 @@ interface TrackedTerminal {
   sizeDirty: boolean;
   /** A failed attach is tried again (the sandbox's host may be reconnecting). */
   retryTimer?: ReturnType<typeof setTimeout>;
+  /** A trailing acknowledgement is scheduled. */
+  ackTimer?: ReturnType<typeof setTimeout>;
   attachFailures: number;
 }
 
@@ -203,6 +212,8 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
   private readonly log: Logger;
   private readonly fetchGrant: (sessionId: string) => Promise<SessionGrant>;
   private readonly requestTimeoutMs: number;
+  private readonly ackBytes: number;
+  private readonly ackDelayMs: number;
   private readonly tokenRefreshMarginMs: number;
   private readonly now: () => number;
 
@@ -213,6 +224,8 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     this.log = options.logger ?? defaultLogger;
     this.fetchGrant = options.refreshGrant ?? ((id) => refreshGrant(id));
     this.requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
+    this.ackBytes = options.ackBytes ?? 16_384;
+    this.ackDelayMs = options.ackDelayMs ?? 250;
     this.tokenRefreshMarginMs = options.tokenRefreshMarginMs ?? 15_000;
     this.now = options.now ?? Date.now;
 
@@ -284,7 +297,10 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     if (this.disposed) return;
     this.disposed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const terminal of this.terminals.values()) clearTimeout(terminal.retryTimer);
+    for (const terminal of this.terminals.values()) {
+      clearTimeout(terminal.retryTimer);
+      clearTimeout(terminal.ackTimer);
+    }
     this.terminals.clear();
     this.orphans.clear();
     this.socket.removeAllListeners();
@@ -357,7 +373,14 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     }
     if (seq <= terminal.acked) return;
     terminal.acked = seq;
-    this.flushAck(terminal);
+    if (terminal.acked - terminal.ackSent >= this.ackBytes) {
+      this.flushAck(terminal);
+    } else if (!terminal.ackTimer) {
+      terminal.ackTimer = setTimeout(() => {
+        terminal.ackTimer = undefined;
+        this.flushAck(terminal);
+      }, this.ackDelayMs);
+    }
   }
 
   /** Runs a step's check in the sandbox (scripts run a while: a longer timeout). */
@@ -692,6 +715,9 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
   }
 
   private flushAck(terminal: TrackedTerminal): void {
+    clearTimeout(terminal.ackTimer);
+    terminal.ackTimer = undefined;
+    if (this.terminals.get(terminal.termId) !== terminal) return; // closed, or gone with a reset
     if (!this.socket.connected || !terminal.attached || terminal.acked <= terminal.ackSent) return;
     terminal.ackSent = terminal.acked;
     this.socket.emit('term:ack', { termId: terminal.termId, seq: terminal.acked });

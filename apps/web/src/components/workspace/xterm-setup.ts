@@ -60,6 +60,31 @@ async function fontsReady(): Promise<void> {
   await Promise.race([Promise.allSettled(loads), new Promise((r) => setTimeout(r, 3000))]);
 }
 
+/**
+ * WebGL draws fast on a GPU. Without one the browser emulates it on the CPU
+ * (SwiftShader, llvmpipe: VMs, remote desktops, headless browsers), where it is
+ * slower than the DOM renderer: use the DOM then. `localStorage['berth:renderer']`
+ * ('webgl' or 'dom') overrides the choice.
+ */
+function webglWanted(): boolean {
+  try {
+    const forced = localStorage.getItem('berth:renderer');
+    if (forced === 'dom' || forced === 'webgl') return forced === 'webgl';
+  } catch {
+    // storage disabled
+  }
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return !/swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+  } catch {
+    return false;
+  }
+}
+
 async function copyText(text: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
@@ -155,7 +180,7 @@ export async function createXterm(container: HTMLElement, options: { webgl?: boo
 
   let renderer: RendererKind = 'dom';
   let webglDispose: (() => void) | null = null;
-  if (options.webgl !== false) {
+  if (options.webgl ?? webglWanted()) {
     try {
       if (!webglModule) throw new Error('the WebGL addon did not load');
       const webgl = new webglModule.WebglAddon();

@@ -66,6 +66,9 @@ const room = (agentId: string) => `agent:${agentId}`;
  * reach an agent connected to another one.
  */
 export class AgentHub {
+  /** Agents connected to this gateway: the hot path (input, acks) skips the room broadcast. */
+  private readonly local = new Map<string, AgentSocket>();
+
   constructor(
     private readonly nsp: AgentNamespace,
     private readonly token: string,
@@ -94,6 +97,7 @@ export class AgentHub {
       if (other !== socket && other.data.agentId === agentId) other.disconnect(true);
     }
     void socket.join(room(agentId));
+    this.local.set(agentId, socket);
     this.log.info({ agentId, address: socket.handshake.address }, 'agent connected');
     const on = <N extends AgentNotifyName>(name: N, handle: (payload: never) => void) => {
       socket.on(name as never, ((payload: unknown) => {
@@ -124,6 +128,7 @@ export class AgentHub {
     }
     on('protocol:error', (err: { event: string; message: string }) => this.log.warn({ agentId, err }, 'the agent refused a message'));
     socket.on('disconnect', (reason) => {
+      if (this.local.get(agentId) === socket) this.local.delete(agentId);
       this.log.warn({ agentId, reason }, 'agent disconnected');
       // A replacing connection of the same agent keeps its sessions.
       const replaced = [...this.nsp.sockets.values()].some((s) => s.data.agentId === agentId);
@@ -187,9 +192,13 @@ export class AgentHub {
     });
   }
 
-  /** A fire-and-forget message (input, resize, ack, preview stream messages). */
+  /**
+   * A fire-and-forget message (input, resize, ack, preview stream messages): straight
+   * to the agent's socket when it is connected here, else through its room.
+   */
   send<N extends 'term:input' | 'term:resize' | 'term:ack' | PreviewEvent>(agentId: string, name: N, payload: Payload<N>): void {
-    (this.nsp.to(room(agentId)).emit as (event: string, payload: unknown) => void)(name, payload);
+    const target = this.local.get(agentId)?.connected ? this.local.get(agentId)! : this.nsp.to(room(agentId));
+    (target.emit as (event: string, payload: unknown) => void).call(target, name, payload);
   }
 }
 

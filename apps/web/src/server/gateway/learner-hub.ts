@@ -69,9 +69,11 @@ export class LearnerHub {
     nsp.on('connection', (socket) => this.serve(socket));
   }
 
-  /** Output of a terminal for one page. */
+  /** Output of a terminal for one page: straight to its socket when it is connected here (no room broadcast). */
   toViewer(viewerId: string, event: 'term:data', payload: Parameters<BrowserNotifyEvents['term:data']>[0]): void {
-    this.nsp.to(viewerId).emit(event, payload);
+    const socket = this.nsp.sockets.get(viewerId);
+    if (socket) socket.emit(event, payload);
+    else this.nsp.to(viewerId).emit(event, payload);
   }
 
   /** An event for every page of a session. */

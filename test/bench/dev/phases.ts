@@ -1,7 +1,7 @@
 // Dev aid: where the time of a warm start goes (socket client, no browser).
-import { BenchStack } from './stack';
-import { BerthVisitor } from './terminals';
-import { sleep } from './measure';
+import { BenchStack } from '../stack';
+import { BerthVisitor } from '../terminals';
+import { sleep } from '../measure';
 
 const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, log: console.log });
 try {

@@ -1,7 +1,7 @@
 // Dev aid: where the time between the Start click and the prompt goes in the page.
-import { BenchStack } from './stack';
-import { sleep } from './measure';
-import { launchBrowser, openPage, berthStart } from './page';
+import { BenchStack } from '../stack';
+import { sleep } from '../measure';
+import { launchBrowser, openPage, berthStart } from '../page';
 
 const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, log: () => {} });
 const browser = await launchBrowser();

@@ -1,0 +1,28 @@
+// Dev aid: the page's terminal with each renderer, back to back.
+import { BenchStack } from '../stack';
+import { bulkFile, sleep, summary } from '../measure';
+import { berthRenderer, berthStart, launchBrowser, openPage, pageBulk, pageCtrlC, pageEcho, pageRun } from '../page';
+
+const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, log: () => {} });
+const browser = await launchBrowser();
+const bulk = bulkFile(Number(process.env.MB ?? 10) * 1e6);
+try {
+  await stack.start(1);
+  for (const r of (process.env.RENDERERS ?? 'auto,dom,webgl').split(',')) {
+    await stack.poolFull();
+    const p = await openPage(browser, 'berth');
+    if (r !== 'auto') await p.context.addInitScript({ content: `localStorage.setItem('berth:renderer', '${r}')` });
+    await berthStart(p, stack.url, 'first-steps');
+    const used = await berthRenderer(p);
+    await pageRun(p, `${bulk.command}; echo GEN$((40+2))`, 'GEN42');
+    const e = summary(await pageEcho(p, 80));
+    const b = await pageBulk(p, bulk.expected);
+    await sleep(300);
+    const c = await pageCtrlC(p);
+    console.log(`${r.padEnd(5)} (${used}) echo p50 ${e.p50.toFixed(1)} p99 ${e.p99.toFixed(1)} ms | bulk ${b.mbPerSecond.toFixed(1)} MB/s ${b.intact ? 'intact' : 'LOST'} | ctrl-c ${c.toFixed(0)} ms | load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
+    await p.close();
+  }
+} finally {
+  await browser.close();
+  await stack.stop();
+}
