@@ -13,7 +13,8 @@
  * Not part of the test suite's pass/fail. Needs root, a prepared host
  * (infra/setup.sh), Debian's chromium, and the npm registry the first time (wetty).
  * Uses web ports 3200-3299, agent ports 7200-7299, agent slots 40-47 and 52-55, and
- * /var/lib/berth/speed/bench; override with BERTH_BENCH_* (see the README).
+ * /var/lib/berth/speed/bench; override with BERTH_BENCH_* (see the README), the
+ * sandbox image with BERTH_BENCH_IMAGE (default berth/session:latest).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,7 @@ const WETTY_PORT = WEB_PORT + 10;
 const SLOTS = { first: env('BERTH_BENCH_SLOT', 40), count: env('BERTH_BENCH_SLOTS', 8) };
 const PEER_SLOTS = { first: env('BERTH_BENCH_PEER_SLOT', 52), count: env('BERTH_BENCH_PEER_SLOTS', 4) };
 const POOL = env('BERTH_BENCH_POOL', 2);
+const IMAGE = process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest';
 const LESSON = 'first-steps';
 const MAX_TERMINALS = 40;
 
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     slots: SLOTS,
     peerSlots: PEER_SLOTS,
     maxTerminals: MAX_TERMINALS,
+    image: IMAGE,
     log,
   });
   const loadStart = os.loadavg();
@@ -463,9 +466,9 @@ async function main(): Promise<void> {
 function preflight(): void {
   if (process.getuid?.() !== 0) throw new Error('run the benchmark as root (it starts an agent, which drives the host engine)');
   try {
-    execFileSync('docker', ['image', 'inspect', 'berth/session:latest'], { stdio: 'ignore' });
+    execFileSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' });
   } catch {
-    throw new Error('the session image is missing: run `bash infra/setup.sh` first');
+    throw new Error(`the session image ${IMAGE} is missing: run \`bash infra/setup.sh\` first`);
   }
   if (!existsSync('/usr/bin/chromium')) throw new Error("Debian's chromium is missing: apt-get install chromium");
   if (!existsSync(path.join(REPO, 'apps/web/.next/BUILD_ID'))) {
@@ -541,7 +544,7 @@ function report(meta: Record<string, unknown>, loadStart: number[]): void {
   }
   const image = (() => {
     try {
-      return execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}} {{.Created}}', 'berth/session:latest'], { encoding: 'utf8' }).trim();
+      return `${IMAGE} ${execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}} {{.Created}}', IMAGE], { encoding: 'utf8' }).trim()}`;
     } catch {
       return 'unknown';
     }

@@ -28,6 +28,8 @@ export interface StackOptions {
   peerSlots: { first: number; count: number };
   /** Terminals a session may open (the concurrency test opens many). */
   maxTerminals: number;
+  /** The sandbox image (both agents). */
+  image: string;
   log: (line: string) => void;
 }
 
@@ -107,6 +109,7 @@ export class BenchStack {
         listen: { host: '127.0.0.1', port: this.o.ports.agent },
         profilesDir: this.profilesDir,
         stateDir: this.statesDir,
+        sandbox: { image: this.o.image },
         slots: this.o.slots,
         maxLimits: {
           memoryMiB: 4096,
@@ -141,6 +144,7 @@ export class BenchStack {
         listen: { host: '127.0.0.1', port: this.o.ports.peersAgent },
         profilesDir: this.profilesDir,
         stateDir: this.statesDir,
+        sandbox: { image: this.o.image },
         slots: this.o.peerSlots,
         maxLimits: { memoryMiB: 4096, cpus: 2, pids: 4096, diskMiB: 20_480, tmpMiB: 1024, lifetimeSeconds: 28_800, idleSeconds: 3600, warnSecondsBefore: 300, maxTerminals: this.o.maxTerminals },
         logLevel: 'warn',

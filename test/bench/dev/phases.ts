@@ -3,7 +3,7 @@ import { BenchStack } from '../stack';
 import { BerthVisitor } from '../terminals';
 import { sleep } from '../measure';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, log: console.log });
+const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: console.log });
 try {
   await stack.start(Number(process.env.POOL ?? 2));
   const agent = await stack.agentClient();

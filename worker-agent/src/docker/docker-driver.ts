@@ -86,19 +86,25 @@ export class DockerDriver implements SandboxDriver {
     const id = spec.identity;
     const labels = this.labels(spec);
     const t0 = Date.now();
-    const home = await this.disks.create(spec.sandboxId, spec.limits.diskMiB, this.o.hostUidBase + id.learnerUid, labels);
-    const tDisk = Date.now();
-    await this.o.docker.createNetwork({
-      Name: this.networkName(spec.sandboxId),
-      Driver: 'bridge',
-      CheckDuplicate: true,
-      Labels: labels,
-      Options: {
-        'com.docker.network.bridge.name': id.bridgeName,
-        'com.docker.network.bridge.enable_icc': 'false',
-      },
-      IPAM: { Driver: 'default', Config: [{ Subnet: id.subnet, Gateway: id.gateway }] },
-    });
+    // The disk (mkfs, mount) and the network (a bridge, firewall rules) do not depend on each other.
+    // Both settle before a failure is reported, so the clean-up that follows finds everything made.
+    const [disk, network] = await Promise.allSettled([
+      this.disks.create(spec.sandboxId, spec.limits.diskMiB, this.o.hostUidBase + id.learnerUid, labels),
+      this.o.docker.createNetwork({
+        Name: this.networkName(spec.sandboxId),
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: labels,
+        Options: {
+          'com.docker.network.bridge.name': id.bridgeName,
+          'com.docker.network.bridge.enable_icc': 'false',
+        },
+        IPAM: { Driver: 'default', Config: [{ Subnet: id.subnet, Gateway: id.gateway }] },
+      }),
+    ]);
+    if (disk.status === 'rejected') throw disk.reason;
+    if (network.status === 'rejected') throw network.reason;
+    const home = disk.value;
     const tNetwork = Date.now();
     const container = await this.o.docker.createContainer({
       name: this.containerName(spec.sandboxId),
@@ -149,7 +155,7 @@ export class DockerDriver implements SandboxDriver {
     });
     const tContainer = Date.now();
     await this.startAndWait(container);
-    const ms = { disk: tDisk - t0, network: tNetwork - tDisk, container: tContainer - tNetwork, boot: Date.now() - tContainer };
+    const ms = { diskAndNetwork: tNetwork - t0, container: tContainer - tNetwork, boot: Date.now() - tContainer };
     this.o.log.info({ sandboxId: spec.sandboxId, ms }, 'sandbox created');
   }
 
