@@ -104,11 +104,11 @@ export const AgentConfig = z
         replayBytes: z.number().int().min(65_536).default(262_144),
         highWater: z.number().int().min(1024).default(196_608),
         lowWater: z.number().int().min(0).default(98_304),
-        maxChunk: z.number().int().min(1024).default(65_536),
-        coalesceMs: z.number().min(0).max(50).default(2),
+        maxChunk: z.number().int().min(1024).max(524_288).default(196_608),
+        coalesceMs: z.number().min(0).max(50).default(4),
       })
       .strict()
-      .default({ replayBytes: 262_144, highWater: 196_608, lowWater: 98_304, maxChunk: 65_536, coalesceMs: 2 }),
+      .default({ replayBytes: 262_144, highWater: 196_608, lowWater: 98_304, maxChunk: 196_608, coalesceMs: 4 }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     /** On SIGTERM, remove every sandbox (draining a host, test stacks) instead of keeping them for the next agent. */
     destroyOnShutdown: z.boolean().default(false),

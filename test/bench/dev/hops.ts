@@ -62,13 +62,17 @@ try {
   const bulk = bulkFile(Number(process.env.MB ?? 40) * 1e6);
   await run(ex, bulk.command);
   for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
-    for (const [name, term] of [['exec', ex], ['agent', ag], ['gateway', gw]] as const) {
+    const only = process.env.ONLY?.split(',');
+    for (const [name, term] of ([['exec', ex], ['agent', ag], ['gateway', gw]] as const).filter(([n]) => !only || only.includes(n))) {
       const { web, agent: ap } = stack.pids();
       const c0 = [treeCpu(web), treeCpu(ap), process.cpuUsage()];
-      const n = Number(process.env.KEYS ?? 200);
+      const n = Number(process.env.KEYS ?? (process.env.BULK_ONLY ? 0 : 200));
       const e = summary(await echoLatencies(term, n));
       const c1 = [treeCpu(web), treeCpu(ap), process.cpuUsage()];
+      let msgs = 0;
+      const offCount = term.onData(() => msgs++);
       const b = process.env.KEYS ? { mbPerSecond: 0, intact: true, bytes: 1 } : await bulkOutput(term, bulk.expected);
+      offCount();
       const c2 = [treeCpu(web), treeCpu(ap), process.cpuUsage()];
       const us = (a: unknown, z: unknown, per: number) => (((z as number) - (a as number)) * 1000) / per;
       const mine = (a: NodeJS.CpuUsage, z: NodeJS.CpuUsage) => (z.user + z.system - a.user - a.system) / 1000;
@@ -76,7 +80,7 @@ try {
       console.log(
         `${name.padEnd(8)} echo p50 ${e.p50.toFixed(2)} p99 ${e.p99.toFixed(2)} ms | bulk ${b.mbPerSecond.toFixed(1)} MB/s ${b.intact ? '' : 'LOST'} | ` +
           `cpu/key gw ${us(c0[0], c1[0], keys).toFixed(0)} ag ${us(c0[1], c1[1], keys).toFixed(0)} client ${((mine(c0[2] as NodeJS.CpuUsage, c1[2] as NodeJS.CpuUsage) * 1000) / keys).toFixed(0)} us | ` +
-          `cpu/MB gw ${us(c1[0], c2[0], (b.bytes / 1e6) * 1000).toFixed(1)} ag ${us(c1[1], c2[1], (b.bytes / 1e6) * 1000).toFixed(1)} client ${(mine(c1[2] as NodeJS.CpuUsage, c2[2] as NodeJS.CpuUsage) / (b.bytes / 1e6)).toFixed(1)} ms | load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+          `cpu/MB gw ${us(c1[0], c2[0], (b.bytes / 1e6) * 1000).toFixed(1)} ag ${us(c1[1], c2[1], (b.bytes / 1e6) * 1000).toFixed(1)} client ${(mine(c1[2] as NodeJS.CpuUsage, c2[2] as NodeJS.CpuUsage) / (b.bytes / 1e6)).toFixed(1)} ms | ${(b.bytes / Math.max(1, msgs) / 1024).toFixed(0)} KiB/msg | load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { NodeWebSocket } from 'engine.io-client';
 import { io, type Socket } from 'socket.io-client';
 import { AGENT_NAMESPACE, PROTOCOL_VERSION, type AgentNotifyEvents, type AgentRequestEvents } from '@berth/protocol';
 import type { Logger } from 'pino';
@@ -5,6 +6,19 @@ import type { SessionManager } from '../sandbox/manager';
 import { serveAgentApi, type Channel } from './serve-api';
 
 export const AGENT_VERSION = '0.1.0';
+
+/**
+ * The WebSocket transport with a zero frame mask. A client masks every byte it sends
+ * (XOR with a random key, in JavaScript here) so that a browser cannot be used to
+ * poison proxy caches; the agent is not a browser, and its link carries every
+ * terminal's output: unmasked frames save the agent masking and the gateway
+ * unmasking each byte (ws skips both for a zero mask).
+ */
+class UnmaskedWebSocket extends NodeWebSocket {
+  override createSocket(uri: string, protocols: string | string[] | undefined, opts: Record<string, unknown>) {
+    return super.createSocket(uri, protocols, { ...opts, generateMask: (mask: Buffer) => mask.fill(0) });
+  }
+}
 
 /**
  * The agent dials out to the control plane's gateway (namespace /agent), so worker
@@ -21,7 +35,7 @@ export function dialControlPlane(opts: {
 }): { socket: Socket<AgentRequestEvents, AgentNotifyEvents>; close(): void } {
   const socket: Socket<AgentRequestEvents, AgentNotifyEvents> = io(new URL(AGENT_NAMESPACE, opts.url).toString(), {
     auth: { token: opts.token, protocolVersion: PROTOCOL_VERSION, agentId: opts.agentId },
-    transports: ['websocket'],
+    transports: [UnmaskedWebSocket],
     forceNew: true,
     reconnectionDelayMax: 5_000,
   });
