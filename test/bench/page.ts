@@ -91,11 +91,12 @@ function pageHooks(kind: PageKind): void {
   };
 
   /**
-   * Armed before a key is pressed: resolves with (frame after the echo was parsed) -
-   * (keydown), once the cursor line ends with `count` x's.
+   * Armed before a key is pressed: once the cursor line ends with `count` x's, resolves
+   * with the time from keydown until the echo was parsed into xterm.js, and until the
+   * next frame (when it is painted).
    */
   w.__benchArmEcho = (count: number) =>
-    new Promise<number>((resolve, reject) => {
+    new Promise<{ parsed: number; painted: number }>((resolve, reject) => {
       const t = bench.term;
       if (!t) return reject(new Error('no terminal'));
       const want = 'x'.repeat(count);
@@ -108,7 +109,8 @@ function pageHooks(kind: PageKind): void {
         sub.dispose();
         clearTimeout(timer);
         const keyAt = bench.lastKeyAt;
-        void frame().then((painted) => resolve(painted - keyAt));
+        const parsed = performance.now() - keyAt;
+        void frame().then((painted) => resolve({ parsed, painted: painted - keyAt }));
       });
     });
 
@@ -197,7 +199,7 @@ export async function openPage(browser: Browser, kind: PageKind): Promise<BenchP
 type Hooks = {
   __bench: { clickAt: number | null; firstByteAt: number | null; promptByteAt: number | null; lastKeyAt: number; term: unknown };
   __benchPromptShown(timeoutMs: number): Promise<number>;
-  __benchArmEcho(count: number): Promise<number>;
+  __benchArmEcho(count: number): Promise<{ parsed: number; painted: number }>;
   __benchArmBulk(): Promise<{ bytes: number; hash: number; startAt: number; endAt: number }>;
 };
 
@@ -239,9 +241,9 @@ export async function berthRenderer(p: BenchPage): Promise<string> {
   return (await p.page.locator('[data-testid="terminal"]').first().getAttribute('data-renderer')) ?? 'unknown';
 }
 
-/** Keystroke echo in the page's xterm: keydown -> the frame after the echo was parsed. */
-export async function pageEcho(p: BenchPage, samples: number, warmup = 10): Promise<number[]> {
-  const times: number[] = [];
+/** Keystroke echo in the page's xterm: keydown -> the echo parsed into xterm.js, and -> the next frame. */
+export async function pageEcho(p: BenchPage, samples: number, warmup = 10): Promise<{ parsed: number[]; painted: number[] }> {
+  const times = { parsed: [] as number[], painted: [] as number[] };
   await focusTerminal(p);
   let onLine = 0;
   for (let i = 0; i < samples + warmup; i++) {
@@ -255,7 +257,10 @@ export async function pageEcho(p: BenchPage, samples: number, warmup = 10): Prom
     await p.page.keyboard.press('x');
     const ms = await echo;
     onLine = count;
-    if (i >= warmup) times.push(ms);
+    if (i >= warmup) {
+      times.parsed.push(ms.parsed);
+      times.painted.push(ms.painted);
+    }
     await p.page.waitForTimeout(15);
   }
   await p.page.keyboard.press('Control+U');

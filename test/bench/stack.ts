@@ -70,6 +70,13 @@ export class BenchStack {
   }
 
   async start(poolSize: number): Promise<void> {
+    // Ctrl-C or a kill stops what was started (the agents remove their sandboxes).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        this.o.log(`${signal}: stopping the stack`);
+        void this.stop().finally(() => process.exit(130));
+      });
+    }
     // A fresh database and logs; the agents sweep what a killed run left (same agent ids).
     for (const old of ['postgres', 'web.log', 'agent.log', 'peers-agent.log']) rmSync(path.join(this.o.dir, old), { recursive: true, force: true });
     mkdirSync(this.profilesDir, { recursive: true });

@@ -73,6 +73,7 @@ export async function startAgent(config: AgentConfig) {
         status: 'ok',
         agentId: config.agentId,
         capacity: manager.capacity(),
+        terminals: manager.bufferStats(),
         warnings: hostFacts.warnings,
         engine: hostFacts.engineVersion,
       }) })

@@ -15,7 +15,7 @@ try {
     await berthStart(p, stack.url, 'first-steps');
     const used = await berthRenderer(p);
     await pageRun(p, `${bulk.command}; echo GEN$((40+2))`, 'GEN42');
-    const e = summary(await pageEcho(p, 80));
+    const e = summary((await pageEcho(p, 80)).parsed);
     const b = await pageBulk(p, bulk.expected);
     await sleep(300);
     const c = await pageCtrlC(p);

@@ -527,6 +527,28 @@ export class SessionManager {
     session.terminals.delete(termId);
   }
 
+  /**
+   * Terminal output held for viewers, over every session: the replay logs (fixed size)
+   * and what is in flight (sent or not, unacknowledged by an interactive viewer; this
+   * covers what the gateway and the sockets hold on the way to the page).
+   */
+  bufferStats(): { terminals: number; replayBytes: number; inFlightBytes: number; maxInFlightBytes: number } {
+    let terminals = 0;
+    let replayBytes = 0;
+    let inFlightBytes = 0;
+    let maxInFlightBytes = 0;
+    for (const session of this.sessions.values()) {
+      for (const terminal of session.terminals.values()) {
+        terminals++;
+        replayBytes += terminal.replayCapacity;
+        const n = terminal.unacknowledged();
+        inFlightBytes += n;
+        maxInFlightBytes = Math.max(maxInFlightBytes, n);
+      }
+    }
+    return { terminals, replayBytes, inFlightBytes, maxInFlightBytes };
+  }
+
   terminalStats(sessionId: string, termId: string): { unacknowledged: number; paused: boolean } {
     const { terminal } = this.terminal(sessionId, termId);
     return { unacknowledged: terminal.unacknowledged(), paused: terminal.isPaused };

@@ -67,6 +67,11 @@ export class Terminal {
     return this.exit;
   }
 
+  /** Bytes the replay log holds (allocated once). */
+  get replayCapacity(): number {
+    return this.log.capacity;
+  }
+
   get isPaused(): boolean {
     return this.paused;
   }
