@@ -200,3 +200,30 @@ export const summary = (values: number[]) => ({
   p99: percentile(values, 99),
   max: values.length ? Math.max(...values) : NaN,
 });
+
+// ------------------------------------------------------------------------- another learner
+
+/** Starts test/bench/flood-reader.ts in a process of its own; resolves once it floods. */
+export async function floodElsewhere(target: object): Promise<{ stop(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./flood-reader.ts', import.meta.url).pathname, JSON.stringify(target)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const until = async (word: string, ms: number) => {
+    const end = Date.now() + ms;
+    while (!out.includes(word)) {
+      if (child.exitCode !== null) throw new Error(`the flood reader exited (${child.exitCode}): ${out}`);
+      if (Date.now() > end) throw new Error(`the flood reader did not say "${word}" within ${ms} ms`);
+      await sleep(20);
+    }
+  };
+  await until('flooding', 120_000);
+  return {
+    stop: async () => {
+      child.stdin.end();
+      await until('stopped', 30_000).catch(() => child.kill());
+    },
+  };
+}

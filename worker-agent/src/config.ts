@@ -97,7 +97,8 @@ export const AgentConfig = z
      * Terminal output: the replay log, the flow-control window (the agent stops reading
      * a shell's output while a viewer has highWater bytes unacknowledged, and reads on
      * once that is down to lowWater: half the window keeps the pipe full), the largest
-     * message, and how long output that follows other output waits to be sent with it.
+     * message, how long output that follows other output waits to be sent with it, and
+     * the pace of a flood while someone else types (see terminal/terminal.ts).
      */
     terminal: z
       .object({
@@ -106,9 +107,20 @@ export const AgentConfig = z
         lowWater: z.number().int().min(0).default(98_304),
         maxChunk: z.number().int().min(1024).max(524_288).default(196_608),
         coalesceMs: z.number().min(0).max(50).default(4),
+        /** While another terminal is typed into, a flood goes out at most sharedChunk bytes per sharedMs. */
+        sharedChunk: z.number().int().min(1024).default(32_768),
+        sharedMs: z.number().min(1).max(100).default(8),
       })
       .strict()
-      .default({ replayBytes: 262_144, highWater: 196_608, lowWater: 98_304, maxChunk: 196_608, coalesceMs: 4 }),
+      .default({
+        replayBytes: 262_144,
+        highWater: 196_608,
+        lowWater: 98_304,
+        maxChunk: 196_608,
+        coalesceMs: 4,
+        sharedChunk: 32_768,
+        sharedMs: 8,
+      }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     /** On SIGTERM, remove every sandbox (draining a host, test stacks) instead of keeping them for the next agent. */
     destroyOnShutdown: z.boolean().default(false),

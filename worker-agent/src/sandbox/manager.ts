@@ -109,6 +109,8 @@ export class SessionManager {
   private readonly pool: WarmPool;
   /** Session ids whose create is under way (before they are tracked). */
   private readonly creating = new Set<string>();
+  /** When each terminal was last typed into (for pacing floods elsewhere: FlowOptions.sharedChunk). */
+  private readonly typedAt = new Map<Terminal, number>();
   private accepting = true;
   private readonly files: FileService;
   private readonly watchers: WatchService;
@@ -452,7 +454,7 @@ export class SessionManager {
       throw new BerthError('conflict', `session ${sessionId} is ${session.state}, not ready`);
     }
     const termId = `t${randomBytes(6).toString('base64url')}`;
-    const terminal = new Terminal(termId, pty, this.opts.flow, spare ? SPARE_SIZE : size);
+    const terminal: Terminal = new Terminal(termId, pty, this.opts.flow, spare ? SPARE_SIZE : size, (): boolean => this.typedElsewhere(terminal));
     terminal.onExit((exitCode) => {
       for (const n of this.notifiers) n.termExit({ sessionId, termId, exitCode });
     });
@@ -462,6 +464,16 @@ export class SessionManager {
       await terminal.resize(size.cols, size.rows).catch((err) => this.opts.log.warn({ err, sessionId }, 'resizing a pre-opened shell failed'));
     }
     return terminal.info();
+  }
+
+  /** Was another terminal typed into within the last second? */
+  private typedElsewhere(terminal: Terminal): boolean {
+    const now = performance.now();
+    for (const [other, at] of this.typedAt) {
+      if (now - at > 1000) this.typedAt.delete(other);
+      else if (other !== terminal) return true;
+    }
+    return false;
   }
 
   /** Opens the session's first shell ahead of time (see Session.spare). */
@@ -510,6 +522,7 @@ export class SessionManager {
     const { session, terminal } = this.terminal(sessionId, termId);
     session.lastActivity = this.now();
     session.warned.delete('idle');
+    this.typedAt.set(terminal, performance.now());
     terminal.input(data);
   }
 
@@ -524,6 +537,7 @@ export class SessionManager {
   closeTerminal(sessionId: string, termId: string): void {
     const { session, terminal } = this.terminal(sessionId, termId);
     terminal.close();
+    this.typedAt.delete(terminal);
     session.terminals.delete(termId);
   }
 
@@ -771,7 +785,10 @@ export class SessionManager {
   /** Everything that runs in the sandbox on a viewer's behalf: terminals and the file watcher. */
   private closeTerminals(session: Session): void {
     this.dropSpare(session);
-    for (const terminal of session.terminals.values()) terminal.close();
+    for (const terminal of session.terminals.values()) {
+      terminal.close();
+      this.typedAt.delete(terminal);
+    }
     session.terminals.clear();
     this.watchers.stopSession(session.sessionId);
   }

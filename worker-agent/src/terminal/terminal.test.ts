@@ -90,6 +90,27 @@ describe('Terminal', () => {
     term.close();
   });
 
+  it('paces a flood while another terminal is typed into, and runs free again afterwards', async () => {
+    const pty = new FakePty(false);
+    let typedElsewhere = true;
+    const term = new Terminal('t1', pty, { ...flow, highWater: 100_000, lowWater: 1000, maxChunk: 50_000, sharedChunk: 300, sharedMs: 20 }, { cols: 80, rows: 24 }, () => typedElsewhere);
+    const v = collect();
+    term.attach('a', 'interactive', 0, v.sink);
+    pty.print(Buffer.alloc(2000, 65));
+    // 300 bytes now, then 300 per 20 ms.
+    expect(v.chunks.map((c) => c.data.length)).toEqual([300]);
+    await new Promise((r) => setTimeout(r, 70));
+    const paced = v.chunks.reduce((n, c) => n + c.data.length, 0);
+    expect(paced).toBeGreaterThanOrEqual(600);
+    expect(paced).toBeLessThanOrEqual(1500);
+    expect(v.chunks.every((c) => c.data.length <= 300)).toBe(true);
+    // Nobody else types any more: the rest goes out in one message.
+    typedElsewhere = false;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(v.text()).toBe('A'.repeat(2000));
+    term.close();
+  });
+
   it('lets the process run free when only observers watch, and tells a late observer what it lost', () => {
     const pty = new FakePty(false);
     const small = { ...flow, replayBytes: 70_000 };

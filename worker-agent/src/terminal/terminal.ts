@@ -18,6 +18,14 @@ export interface FlowOptions {
    * out at once. 0 sends every chunk as it comes.
    */
   coalesceMs?: number;
+  /**
+   * While another terminal on this agent is being typed into, output goes out at most
+   * `sharedChunk` bytes per viewer every `sharedMs` milliseconds, so that one
+   * learner's flood does not hold up another learner's echo in the agent and the
+   * gateway. Full speed otherwise. Unset: never paced.
+   */
+  sharedChunk?: number;
+  sharedMs?: number;
 }
 
 export type ViewerMode = 'interactive' | 'observe';
@@ -51,6 +59,8 @@ export class Terminal {
     private readonly pty: PtyProcess,
     private readonly flow: FlowOptions,
     private size: { cols: number; rows: number },
+    /** Is another terminal being typed into? (see FlowOptions.sharedChunk) */
+    private readonly shared: () => boolean = () => false,
   ) {
     if (flow.lowWater >= flow.highWater) throw new RangeError('lowWater must be below highWater');
     // Unacknowledged output must stay in the log: at most the high watermark plus the
@@ -120,7 +130,8 @@ export class Terminal {
       throw new BerthError('bad_request', `ack ${seq} is past what was sent (${viewer.sentSeq})`);
     }
     viewer.ackedSeq = Math.max(viewer.ackedSeq, seq);
-    this.deliver();
+    if (this.paced()) this.schedule();
+    else this.flush();
     this.updateFlow();
   }
 
@@ -144,24 +155,43 @@ export class Terminal {
   private onOutput(chunk: Buffer): void {
     this.log.append(chunk);
     this.updateFlow();
-    const wait = this.flow.coalesceMs ?? 0;
+    this.schedule();
+  }
+
+  private paced(): boolean {
+    return this.flow.sharedChunk !== undefined && this.shared();
+  }
+
+  /** Sends now, or at the end of the coalescing (or pacing) interval if something went out just before. */
+  private schedule(): void {
     if (this.flushTimer) return; // everything goes out with the scheduled flush
-    const now = performance.now();
-    if (wait <= 0 || now - this.lastFlush >= wait) {
-      this.lastFlush = now;
-      this.deliver();
+    const wait = this.paced() ? (this.flow.sharedMs ?? 0) : (this.flow.coalesceMs ?? 0);
+    const since = performance.now() - this.lastFlush;
+    if (wait <= 0 || since >= wait) {
+      this.flush();
       return;
     }
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      this.lastFlush = performance.now();
-      this.deliver();
-    }, wait);
+      this.flush();
+    }, wait - since);
   }
 
-  /** Sends each viewer what its window allows. */
-  private deliver(): void {
+  private flush(): void {
+    this.lastFlush = performance.now();
+    const budget = this.paced() ? this.flow.sharedChunk : undefined;
+    // Paced: what did not fit this time goes out one interval later.
+    if (this.deliver(budget)) this.schedule();
+  }
+
+  /**
+   * Sends each viewer what its window allows (at most `budget` bytes each, if given).
+   * True when some viewer has more that its window would take.
+   */
+  private deliver(budget = Infinity): boolean {
+    let more = false;
     for (const viewer of this.viewers.values()) {
+      let left = budget;
       for (;;) {
         if (viewer.sentSeq < this.log.startSeq) {
           // An observer fell behind the replay log: skip it ahead; it sees the gap in the sequence.
@@ -170,13 +200,18 @@ export class Terminal {
         }
         const window = viewer.ackedSeq + this.flow.highWater - viewer.sentSeq;
         const available = this.log.endSeq - viewer.sentSeq;
-        const n = Math.min(window, available, this.flow.maxChunk);
-        if (n <= 0) break;
+        const n = Math.min(window, available, this.flow.maxChunk, left);
+        if (n <= 0) {
+          if (left <= 0 && Math.min(window, available) > 0) more = true;
+          break;
+        }
         const slice = this.log.read(viewer.sentSeq, n);
         viewer.sentSeq = slice.seq + slice.data.length;
+        left -= slice.data.length;
         viewer.sink(slice.seq, slice.data);
       }
     }
+    return more;
   }
 
   private updateFlow(): void {
