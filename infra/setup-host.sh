@@ -41,6 +41,26 @@ ensure_tun() {
     outcome "chmod 0666"
 }
 
+# runc gives every process it starts in a container (each terminal is a `docker
+# exec`) a session keyring, charged to the sandbox root's host uid (3000000), which
+# all sandboxes share. The kernel's default quota for a non-root uid, 200 keys and
+# 20000 bytes, stops new terminals host-wide ("disk quota exceeded") at about 200.
+# Quotas only, per uid: room for thousands of terminals.
+BERTH_KEYS_MAXKEYS=20000
+BERTH_KEYS_MAXBYTES=2000000
+ensure_key_quota() {
+    local conf=/etc/sysctl.d/90-berth-keys.conf
+    printf 'kernel.keys.maxkeys = %s\nkernel.keys.maxbytes = %s\n' "$BERTH_KEYS_MAXKEYS" "$BERTH_KEYS_MAXBYTES" >"$conf.tmp"
+    if cmp -s "$conf.tmp" "$conf"; then rm -f "$conf.tmp"; else mv "$conf.tmp" "$conf"; fi
+    if [ "$(cat /proc/sys/kernel/keys/maxkeys)" -ge "$BERTH_KEYS_MAXKEYS" ] &&
+        [ "$(cat /proc/sys/kernel/keys/maxbytes)" -ge "$BERTH_KEYS_MAXBYTES" ]; then
+        outcome "already $(cat /proc/sys/kernel/keys/maxkeys) keys, $(cat /proc/sys/kernel/keys/maxbytes) bytes per uid"
+        return
+    fi
+    sysctl -q -w "kernel.keys.maxkeys=$BERTH_KEYS_MAXKEYS" "kernel.keys.maxbytes=$BERTH_KEYS_MAXBYTES"
+    outcome "raised to $BERTH_KEYS_MAXKEYS keys, $BERTH_KEYS_MAXBYTES bytes per uid ($conf)"
+}
+
 # Docker's default seccomp profile, from Debian's package. Installing the
 # package pulls ~250 Go source packages (~900 MB, golang-go included) for one
 # JSON file, so unless it is installed already we fetch just its .deb with apt
@@ -95,6 +115,7 @@ main() {
     run_step remap-user      ensure_remap_user
     run_step daemon.json     ensure_daemon_json
     run_step dev-net-tun     ensure_tun
+    run_step key-quota       ensure_key_quota
     run_step dockerd         ensure_engine
     run_step seccomp-profile ensure_seccomp_profile
     run_step registries      ensure_registries

@@ -132,6 +132,8 @@ export class BenchStack {
         pool: { sizes: poolSize > 0 ? { default: poolSize } : {} },
         logLevel: 'info',
         destroyOnShutdown: true,
+        // Tuning experiments: BERTH_BENCH_AGENT_CONFIG='{"terminal": {...}}' is merged in.
+        ...(process.env.BERTH_BENCH_AGENT_CONFIG ? JSON.parse(process.env.BERTH_BENCH_AGENT_CONFIG) : {}),
       }),
     );
     this.agent = this.spawn('agent', REPO, ['worker-agent/src/main.ts'], { BERTH_AGENT_CONFIG: config });

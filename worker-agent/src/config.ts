@@ -103,8 +103,8 @@ export const AgentConfig = z
     terminal: z
       .object({
         replayBytes: z.number().int().min(65_536).default(262_144),
-        highWater: z.number().int().min(1024).default(196_608),
-        lowWater: z.number().int().min(0).default(98_304),
+        highWater: z.number().int().min(1024).default(393_216),
+        lowWater: z.number().int().min(0).default(196_608),
         maxChunk: z.number().int().min(1024).max(524_288).default(196_608),
         coalesceMs: z.number().min(0).max(50).default(4),
         /** While another terminal is typed into, a flood goes out at most sharedChunk bytes per sharedMs. */
@@ -114,8 +114,8 @@ export const AgentConfig = z
       .strict()
       .default({
         replayBytes: 262_144,
-        highWater: 196_608,
-        lowWater: 98_304,
+        highWater: 393_216,
+        lowWater: 196_608,
         maxChunk: 196_608,
         coalesceMs: 4,
         sharedChunk: 32_768,

@@ -597,6 +597,13 @@ export async function inspectHost(docker: Docker, opts: { usernsRemap: boolean; 
       'user-namespace remapping is OFF: the sandbox entrypoint runs as host root (the learner and inner containers still do not). Enable it with infra/setup-host.sh.',
     );
   }
+  // Every terminal (docker exec) costs the sandboxes' shared root uid a kernel key (see infra/setup-host.sh).
+  const maxKeys = Number(await readFile('/proc/sys/kernel/keys/maxkeys', 'utf8').catch(() => '0'));
+  if (maxKeys > 0 && maxKeys < 2000) {
+    warnings.push(
+      `kernel.keys.maxkeys is ${maxKeys}: about that many terminals can be open on this host at once (all sandboxes together); run infra/setup-host.sh to raise it`,
+    );
+  }
   const seccompProfile = await readFile(opts.seccompProfilePath, 'utf8').catch(() => {
     throw new Error(`the sandbox seccomp profile ${opts.seccompProfilePath} is missing: run infra/setup-host.sh`);
   });
