@@ -27,6 +27,11 @@ try {
         }
       } as never;
     });
+    if (process.env.CSS) {
+      await p.context.addInitScript({
+        content: `document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(process.env.CSS)}; document.head.append(s); });`,
+      });
+    }
     await berthStart(p, stack.url, 'first-steps');
     await p.page.locator('.xterm').first().click({ position: { x: 40, y: 40 } });
     if (process.env.INJECT) await p.page.evaluate(() => ((globalThis as unknown as { __inject: boolean }).__inject = true));
@@ -39,13 +44,11 @@ try {
           document: { addEventListener(t: string, l: (e: { timeStamp: number }) => void, o: object): void };
           requestAnimationFrame(cb: () => void): void;
         };
-        const document = g.document;
-        const requestAnimationFrame = (cb: () => void) => g.requestAnimationFrame(cb);
         for (const k of Object.keys(g.__marks)) delete g.__marks[k];
         const t = g.__bench.term;
         const m = g.__marks;
         return new Promise<Record<string, number>>((resolve) => {
-          document.addEventListener('keydown', (e) => (m.key = e.timeStamp), { once: true, capture: true });
+          g.document.addEventListener('keydown', (e) => (m.key = e.timeStamp), { once: true, capture: true });
           if ((globalThis as unknown as { __inject?: boolean }).__inject) {
             setTimeout(() => {
               m.key = performance.now();
@@ -55,7 +58,7 @@ try {
           const a = t.onData(() => (m.onData ??= performance.now()));
           const b = t.onWriteParsed(() => {
             m.parsed ??= performance.now();
-            requestAnimationFrame(() => {
+            g.requestAnimationFrame(() => {
               m.frame = performance.now();
               a.dispose();
               b.dispose();
