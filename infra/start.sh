@@ -37,12 +37,17 @@ ensure_configs() {
     local fixed want
     fixed=$(jq -n --arg token "$(jq -r .agentToken "$WEB_CONFIG")" \
         --arg control "http://127.0.0.1:$(jq -r .port "$WEB_CONFIG")" '{token: $token, control: {url: $control}}')
+    # A warm pool (issue #7): two default sandboxes kept ready, unless the operator's
+    # config says otherwise (BERTH_POOL_SIZE sets it for a new config; 0 = none).
+    local pool=${BERTH_POOL_SIZE:-2}
     if [ -s "$AGENT_CONFIG" ]; then
-        want=$(jq -s '.[0] * .[1]' "$AGENT_CONFIG" <(echo "$fixed"))
+        want=$(jq -s --argjson pool "$pool" '(if .[0] | has("pool") then .[0] else .[0] + {pool: {sizes: {default: $pool}}} end) * .[1]' \
+            "$AGENT_CONFIG" <(echo "$fixed"))
     else
         want=$(jq -n --argjson fixed "$fixed" --arg profiles "$REPO/content/sandbox-profiles" --argjson port "$AGENT_PORT" \
+            --argjson pool "$pool" \
             '{agentId: "local", listen: {host: "127.0.0.1", port: $port}, profilesDir: $profiles,
-              slots: {first: 1, count: 16}} * $fixed')
+              slots: {first: 1, count: 16}, pool: {sizes: {default: $pool}}} * $fixed')
     fi
     echo "$want" >"$AGENT_CONFIG.tmp" && mv "$AGENT_CONFIG.tmp" "$AGENT_CONFIG"
 }
