@@ -129,7 +129,8 @@ export class BenchStack {
           warnSecondsBefore: 300,
           maxTerminals: this.o.maxTerminals,
         },
-        pool: { sizes: poolSize > 0 ? { default: poolSize } : {} },
+        // Left out without a pool, so that the benchmark also runs against a checkout from before pools.
+        ...(poolSize > 0 ? { pool: { sizes: { default: poolSize } } } : {}),
         logLevel: 'info',
         destroyOnShutdown: true,
         // Tuning experiments: BERTH_BENCH_AGENT_CONFIG='{"terminal": {...}}' is merged in.

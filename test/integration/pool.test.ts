@@ -8,7 +8,7 @@ import { openTerminal, sessionId, sh, startTestAgent, type TestAgent } from './h
 // agent restart (claimed ones as their sessions, the others as the pool).
 
 const NAME = 'pool';
-const SLOTS = { first: 52, count: 4 };
+const SLOTS = { first: 44, count: 4 };
 const POOL = { sizes: { default: 2 }, reserveSlots: 0, retrySeconds: 2, cpuShares: 256, refillDelaySeconds: 0.2 };
 const STATE_DIR = '/var/lib/berth/test-agents';
 let t: TestAgent;
