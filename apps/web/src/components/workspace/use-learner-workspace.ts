@@ -95,6 +95,12 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
   const autoStarted = useRef(false);
   /** A command typed (by Run) before any terminal existed: the first terminal gets it. */
   const pendingCommand = useRef('');
+  /**
+   * The session was just created by Start: it has no terminals yet, so the first one
+   * opens at once. A session picked up again (a reload) waits for the socket's view of
+   * its live terminals, since the grant's list may be out of date.
+   */
+  const freshSession = useRef(false);
   const commandListeners = useRef(new Set<() => void>());
   const connection = phase.kind === 'live' ? phase.connection : null;
 
@@ -133,7 +139,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
     [makeTab, replaceTabs],
   );
 
-  const start = useCallback(async () => {
+  const start = useCallback(async (resume = false) => {
     setPhase({ kind: 'starting' });
     setFatal(null);
     setWarning(null);
@@ -144,6 +150,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
     try {
       const grant = await startSession(lessonId);
       wanted.current = 1;
+      freshSession.current = !resume && grant.session.terminals.length === 0;
       setView(grant.session);
       setStatus('connecting');
       const connection = new LearnerConnection(grant);
@@ -161,7 +168,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
   useEffect(() => {
     if (autoStarted.current) return;
     autoStarted.current = true;
-    if (wasStarted(lessonId)) void start();
+    if (wasStarted(lessonId)) void start(true);
   }, [lessonId, start]);
 
   useEffect(() => {
@@ -184,7 +191,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
     ];
     setStatus(connection.status);
     setView(connection.session);
-    ensureTerminals(connection, connection.session);
+    if (freshSession.current) ensureTerminals(connection, connection.session);
     connection.connect();
     return () => {
       for (const off of offs) off();
