@@ -7,7 +7,7 @@
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { io, type Socket } from 'socket.io-client';
-import { BROWSER_NAMESPACE, PROTOCOL_VERSION, type SessionGrant } from '@berth/protocol';
+import { BROWSER_NAMESPACE, PROTOCOL_VERSION, wireParser, type SessionGrant } from '@berth/protocol';
 
 export type DataListener = (chunk: Buffer, at: number) => void;
 
@@ -84,6 +84,7 @@ export class BerthVisitor {
   async connect(grant: SessionGrant): Promise<BerthSocket> {
     const socket = io(`${this.url}${BROWSER_NAMESPACE}`, {
       transports: ['websocket'],
+      parser: wireParser,
       forceNew: true,
       reconnection: false,
       auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },

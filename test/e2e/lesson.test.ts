@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Page } from 'playwright-core';
 import { FakeGateway } from '../../apps/web/src/client/testing/fake-gateway';
 import { io as ioClient } from 'socket.io-client';
-import { PROTOCOL_VERSION } from '@berth/protocol';
+import { PROTOCOL_VERSION, wireParser } from '@berth/protocol';
 import { DESKTOP, PHONE, WEB_URL, openBrowser, type BrowserSession } from './browser';
 import { restartWeb } from './stack';
 
@@ -515,7 +515,7 @@ describe('lesson page with a real sandbox', { timeout: 90_000 }, () => {
     const theirs = await grantFor();
     const connect = (headers: Record<string, string>, token: string) =>
       new Promise<string>((resolve) => {
-        const s = ioClient(`${WEB_URL}/learner`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token, protocolVersion: PROTOCOL_VERSION }, extraHeaders: headers });
+        const s = ioClient(`${WEB_URL}/learner`, { transports: ['websocket'], parser: wireParser, forceNew: true, reconnection: false, auth: { token, protocolVersion: PROTOCOL_VERSION }, extraHeaders: headers });
         s.once('connect', () => {
           s.close();
           resolve('connected');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server as HttpServer } from 'node:http';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
+import { PROTOCOL_VERSION, type LearnerSessionView, type Result, wireParser, type SessionGrant } from '@berth/protocol';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
@@ -62,6 +62,7 @@ async function startSession(base: string, cookie?: string, origin = base) {
 function page(base: string, token: string, cookie: string | undefined, origin = base): Promise<Socket> {
   const socket = io(`${base}/learner`, {
     transports: ['websocket'],
+    parser: wireParser,
     reconnection: false,
     // A connection of its own, as a page has (not multiplexed over the agent's).
     forceNew: true,

@@ -15,6 +15,7 @@ import {
   type Result,
   type SandboxWriteFileResult,
   type SessionGrant,
+  wireParser,
 } from '@berth/protocol';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { WebConfig } from '../../apps/web/src/server/config';
@@ -67,6 +68,7 @@ async function learner(base: string, cookie?: string) {
   const visitor = res.headers.get('set-cookie')?.split(';')[0] ?? cookie!;
   const socket: Socket = io(`${base}/learner`, {
     transports: ['websocket'],
+    parser: wireParser,
     reconnection: false,
     forceNew: true,
     auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },

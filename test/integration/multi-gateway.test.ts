@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Result, type SessionGrant } from '@berth/protocol';
+import { PROTOCOL_VERSION, type Result, wireParser, type SessionGrant } from '@berth/protocol';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { openDatabase, type Database } from '../../apps/web/src/server/db';
 import { createGateway } from '../../apps/web/src/server/gateway';
@@ -85,6 +85,7 @@ describe('two gateways with the Redis adapter', () => {
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const page: Socket = io(`${b.base}/learner`, {
       transports: ['websocket'],
+      parser: wireParser,
       forceNew: true,
       reconnection: false,
       auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },

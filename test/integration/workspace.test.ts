@@ -10,6 +10,7 @@ import {
   type Result,
   type SandboxWriteFileResult,
   type SessionGrant,
+  wireParser,
 } from '@berth/protocol';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { createGateway } from '../../apps/web/src/server/gateway';
@@ -51,6 +52,7 @@ async function learner(): Promise<Learner> {
   const visitor = res.headers.get('set-cookie')!.split(';')[0]!;
   const socket = io(`${base}/learner`, {
     transports: ['websocket'],
+    parser: wireParser,
     reconnection: false,
     forceNew: true,
     auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },

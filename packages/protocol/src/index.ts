@@ -9,3 +9,4 @@ export * from './preview';
 export * from './events';
 export * from './schemas';
 export * from './browser';
+export * from './wire';

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   BerthError,
   PROTOCOL_VERSION,
+  wireParser,
   type AgentNotifyEvents,
   type AgentRequestEvents,
   type Result,
@@ -27,6 +28,7 @@ export class AgentClient {
     const socket: Socket<AgentNotifyEvents, AgentRequestEvents> = io(url, {
       auth: { token, protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION },
       transports: ['websocket'],
+      parser: wireParser,
       reconnection: false,
       forceNew: true,
       extraHeaders: opts.extraHeaders,

@@ -1,6 +1,6 @@
 import { NodeWebSocket } from 'engine.io-client';
 import { io, type Socket } from 'socket.io-client';
-import { AGENT_NAMESPACE, PROTOCOL_VERSION, type AgentNotifyEvents, type AgentRequestEvents } from '@berth/protocol';
+import { AGENT_NAMESPACE, PROTOCOL_VERSION, wireParser, type AgentNotifyEvents, type AgentRequestEvents } from '@berth/protocol';
 import type { Logger } from 'pino';
 import type { SessionManager } from '../sandbox/manager';
 import { serveAgentApi, type Channel } from './serve-api';
@@ -36,6 +36,7 @@ export function dialControlPlane(opts: {
   const socket: Socket<AgentRequestEvents, AgentNotifyEvents> = io(new URL(AGENT_NAMESPACE, opts.url).toString(), {
     auth: { token: opts.token, protocolVersion: PROTOCOL_VERSION, agentId: opts.agentId },
     transports: [UnmaskedWebSocket],
+    parser: wireParser,
     forceNew: true,
     reconnectionDelayMax: 5_000,
   });

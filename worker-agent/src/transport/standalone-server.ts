@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { Server } from 'socket.io';
-import { checkProtocolVersion, HandshakeAuthSchema, type AgentNotifyEvents, type AgentRequestEvents } from '@berth/protocol';
+import { checkProtocolVersion, wireParser, HandshakeAuthSchema, type AgentNotifyEvents, type AgentRequestEvents } from '@berth/protocol';
 import type { Logger } from 'pino';
 import type { SessionManager } from '../sandbox/manager';
 import { serveAgentApi, type Channel } from './serve-api';
@@ -46,6 +46,7 @@ export async function startStandaloneServer(opts: {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
     transports: ['websocket'],
+    parser: wireParser,
     allowRequest: (req, callback) => callback(req.headers.origin ? 'browsers may not connect to the agent' : null, !req.headers.origin),
   });
   io.use((socket, next) => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { createServer } from 'node:http';
 import pino from 'pino';
-import { AGENT_NAMESPACE, PROTOCOL_VERSION, type AgentHello, type Result, type SandboxInfo } from '@berth/protocol';
+import { AGENT_NAMESPACE, PROTOCOL_VERSION, wireParser, type AgentHello, type Result, type SandboxInfo } from '@berth/protocol';
 import { AgentClient } from '../client/agent-client';
 import { fakeManager } from '../testing/fake-agent';
 import { startStandaloneServer, type StandaloneServer } from './standalone-server';
@@ -69,7 +69,7 @@ describe('stand-alone agent API', () => {
 describe('dial-out link', () => {
   it('says hello with its version and capacity, then serves requests from the gateway', async () => {
     const http = createServer();
-    const gateway = new Server(http);
+    const gateway = new Server(http, { parser: wireParser });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise<void>((r) => gateway.close(() => r())));
     const port = (http.address() as { port: number }).port;

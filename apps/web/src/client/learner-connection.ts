@@ -43,6 +43,7 @@ import {
   TermData,
   TermExit,
   TerminalInfo,
+  wireParser,
   type SessionGrant,
 } from '@berth/protocol';
 import { refreshGrant } from './api';
@@ -233,6 +234,7 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     this.socket = io(target, {
       path: '/socket.io',
       transports: ['websocket'],
+      parser: wireParser,
       autoConnect: false,
       reconnectionDelay: options.reconnectionDelay ?? 500,
       reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,

@@ -22,6 +22,7 @@ import {
   type LearnerSessionView,
   type Result,
   type SessionGrant,
+  wireParser,
 } from '@berth/protocol';
 
 export interface FakeTerminal {
@@ -99,6 +100,7 @@ export class FakeGateway {
     this.io = new Server(this.server, {
       path: '/socket.io',
       transports: ['websocket'],
+      parser: wireParser,
       serveClient: false,
       allowRequest: (_req, callback) => callback(this.paused ? 'paused' : null, !this.paused),
     });

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { AGENT_NAMESPACE, BROWSER_NAMESPACE, type PreviewData } from '@berth/protocol';
+import { AGENT_NAMESPACE, BROWSER_NAMESPACE, wireParser, type PreviewData } from '@berth/protocol';
 import type { Logger } from 'pino';
 import { Tokens } from '../auth/tokens';
 import { previewBaseUrl, type WebConfig } from '../config';
@@ -36,6 +36,7 @@ export async function createGateway(opts: {
   const io = new Server(opts.http, {
     serveClient: false,
     transports: ['websocket'],
+    parser: wireParser,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Browsers must come from an allowed Origin; agents (Node) send none and
     // authenticate with their token in their namespace.
