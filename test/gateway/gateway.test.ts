@@ -46,7 +46,7 @@ async function stack(opts: { agent?: boolean; perVisitor?: number } = {}) {
     await expect.poll(async () => (await gateway.agents.agents()).length).toBe(1);
   };
   if (opts.agent !== false) await connectAgent();
-  return { base, store, gateway, agent, connectAgent, dropAgent: () => link?.close() };
+  return { base, store, gateway, agent, connectAgent, dropAgent: () => link?.close(), agentLink: () => link };
 }
 
 async function startSession(base: string, cookie?: string, origin = base) {
@@ -183,5 +183,72 @@ describe('the gateway', () => {
       error: { code: 'bad_request' },
     });
     expect(await ask(s, 'lesson:check', { stepId: 'same-kernel', lang: 'fr' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+});
+
+/** A pino logger that keeps what it writes (JSON lines) for the test to read. */
+function capturingLog() {
+  const lines: { level: number; msg: string; code?: string }[] = [];
+  return { lines, log: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }) };
+}
+
+/** A socket.io client on /agent with the handshake the test chooses; resolves with the refusal (or null if it was let in). */
+function agentHandshake(base: string, auth: Record<string, unknown>): Promise<(Error & { data?: { code?: string } }) | null> {
+  const socket = io(`${base}/agent`, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
+  cleanups.push(() => socket.close());
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve(null));
+    socket.once('connect_error', (err) => resolve(err));
+  });
+}
+
+describe('the gateway refuses agents without the right credentials', () => {
+  it('refuses an agent dialling in with a wrong token: a clear error, no replacement of the real agent, no session traffic', async () => {
+    const { base, gateway, agent, agentLink } = await stack();
+    // An impostor dials in under the real agent's id with a wrong token, as a misconfigured
+    // (or hostile) agent would, through the agent's own dial-out code.
+    const impostor = fakeManager();
+    const { lines, log: impostorLog } = capturingLog();
+    const link = dialControlPlane({ url: base, agentId: 'fake', token: 'not-the-agent-token-0123', manager: impostor.manager, warnings: () => [], log: impostorLog });
+    cleanups.push(() => link.close());
+    const refused = await new Promise<(Error & { data?: { code?: string } }) | null>((resolve) => {
+      link.socket.once('connect_error', resolve);
+      link.socket.once('connect', () => resolve(null));
+    });
+    expect(refused?.message).toBe('unauthorized: wrong agent token');
+    expect(refused?.data?.code).toBe('unauthorized');
+    // The agent says so in its log, and does not pretend to retry.
+    await expect.poll(() => lines.find((l) => l.level === 50)?.msg).toMatch(/the control plane refused this agent \(unauthorized: wrong agent token\); not retrying/);
+    expect(lines.some((l) => /retrying/.test(l.msg) && !/not retrying/.test(l.msg))).toBe(false);
+    expect(link.socket.active).toBe(false);
+    expect(link.socket.connected).toBe(false);
+
+    // The real agent is still the one connected (a refused handshake replaces nobody)...
+    expect(agentLink()?.socket.connected).toBe(true);
+    expect((await gateway.agents.agents()).map((a) => a.agentId)).toEqual(['fake']);
+    // ...and sessions and their terminals go to it, never to the impostor.
+    const { body, cookie } = await startSession(base);
+    const s = await page(base, body.token, cookie);
+    await expect.poll(async () => ((await ask<LearnerSessionView>(s, 'session:info', {})) as { data: LearnerSessionView }).data.state).toBe('ready');
+    const term = (await ask<{ termId: string }>(s, 'term:open', { cols: 80, rows: 24 })) as { ok: true; data: { termId: string } };
+    expect(term.ok).toBe(true);
+    expect(agent.manager.list().map((x) => x.sessionId)).toEqual([body.session.sessionId]);
+    expect(impostor.manager.list()).toEqual([]);
+  });
+
+  it('refuses an agent with a missing token or another protocol version, with the reason', async () => {
+    const { base, gateway } = await stack({ agent: false });
+    const wrongVersion = await agentHandshake(base, { token: AGENT_TOKEN, protocolVersion: PROTOCOL_VERSION + 1, agentId: 'newer' });
+    expect(wrongVersion?.data?.code).toBe('version_mismatch');
+    expect(wrongVersion?.message).toBe(`protocol version mismatch: this side speaks ${PROTOCOL_VERSION}, the peer ${PROTOCOL_VERSION + 1}`);
+    const noToken = await agentHandshake(base, { protocolVersion: PROTOCOL_VERSION, agentId: 'anon' });
+    expect(noToken?.data?.code).toBe('unauthorized');
+    expect(noToken?.message).toMatch(/missing agent credentials/);
+    const wrongToken = await agentHandshake(base, { token: `${AGENT_TOKEN}x`, protocolVersion: PROTOCOL_VERSION, agentId: 'longer' });
+    expect(wrongToken?.message).toBe('unauthorized: wrong agent token');
+    expect(await gateway.agents.agents()).toEqual([]);
+    // The same handshake with the right token and version is let in (the refusals above were for their reason).
+    expect(await agentHandshake(base, { token: AGENT_TOKEN, protocolVersion: PROTOCOL_VERSION, agentId: 'right' })).toBeNull();
+    await expect.poll(async () => (await gateway.agents.agents()).map((a) => a.agentId)).toEqual(['right']);
   });
 });
