@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { decodeJwt, SignJWT } from 'jose';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
@@ -250,5 +251,82 @@ describe('the gateway refuses agents without the right credentials', () => {
     // The same handshake with the right token and version is let in (the refusals above were for their reason).
     expect(await agentHandshake(base, { token: AGENT_TOKEN, protocolVersion: PROTOCOL_VERSION, agentId: 'right' })).toBeNull();
     await expect.poll(async () => (await gateway.agents.agents()).map((a) => a.agentId)).toEqual(['right']);
+  });
+});
+
+const SECRET = 'a-secret-of-at-least-thirty-two-characters';
+const visitorOf = (cookie: string) => decodeJwt(cookie.slice(cookie.indexOf('=') + 1)).sub!;
+/** A socket token signed with the site's own key, with the claims the test chooses. */
+const signToken = (claims: { sid: string; sub: string; exp: number; iat?: number }) =>
+  new SignJWT({ sid: claims.sid })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuer('berth')
+    .setAudience('learner-socket')
+    .setIssuedAt(claims.iat ?? Math.floor(Date.now() / 1000))
+    .setExpirationTime(claims.exp)
+    .sign(new TextEncoder().encode(SECRET));
+
+describe('socket tokens', () => {
+  it('refuses a token past its expiry with "token expired", and takes the same token while it is valid', async () => {
+    const { base } = await stack();
+    const { body, cookie } = await startSession(base);
+    const sub = visitorOf(cookie!);
+    const now = Math.floor(Date.now() / 1000);
+    // Issued 6 minutes ago with the 5-minute lifetime: expired a minute ago.
+    const expired = await signToken({ sid: body.session.sessionId, sub, iat: now - 360, exp: now - 60 });
+    const refusal = await page(base, expired, cookie).then(
+      () => null,
+      (err: Error & { data?: { code?: string } }) => err,
+    );
+    expect(refusal?.message).toBe('token expired');
+    expect(refusal?.data?.code).toBe('unauthorized');
+    // Only the expiry differs from a token that is let in.
+    const fresh = await signToken({ sid: body.session.sessionId, sub, exp: now + 300 });
+    await expect(page(base, fresh, cookie)).resolves.toBeTruthy();
+    // The grant says when its token expires: 5 minutes after it was made.
+    expect(Date.parse(body.tokenExpiresAt) - Date.now()).toBeGreaterThan(4 * 60_000);
+    expect(Date.parse(body.tokenExpiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+  });
+
+  it("binds a socket to its token's session: no way into another session, of another visitor or the same one", async () => {
+    const { base } = await stack();
+    const a = await startSession(base);
+    const other = await startSession(base);
+    // A validly signed token naming the other visitor's session, with this visitor's cookie and id:
+    // the gateway checks the session's owner too, not only the token.
+    const now = Math.floor(Date.now() / 1000);
+    const crossed = await signToken({ sid: other.body.session.sessionId, sub: visitorOf(a.cookie!), exp: now + 300 });
+    await expect(page(base, crossed, a.cookie)).rejects.toThrow(/^no such session$/);
+
+    // The same visitor with two sessions (two lessons): A's socket reaches A only.
+    const lessonB = testCourse.course.lessons[1]!.manifest.id;
+    const bRes = await fetch(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, cookie: a.cookie! },
+      body: JSON.stringify({ lessonId: lessonB }),
+    });
+    const b = (await bRes.json()) as SessionGrant;
+    expect(b.session.sessionId).not.toBe(a.body.session.sessionId);
+    const sa = await page(base, a.body.token, a.cookie);
+    const sb = await page(base, b.token, a.cookie);
+    const info = async (s: Socket) => ((await ask<LearnerSessionView>(s, 'session:info', {})) as { data: LearnerSessionView }).data;
+    await expect.poll(async () => (await info(sb)).state).toBe('ready');
+    expect((await info(sa)).sessionId).toBe(a.body.session.sessionId);
+    const termB = ((await ask<{ termId: string }>(sb, 'term:open', { cols: 80, rows: 24 })) as { ok: true; data: { termId: string } }).data.termId;
+    const outB: string[] = [];
+    sb.on('term:data', (d: { seq: number; data: ArrayBuffer }) => {
+      outB.push(Buffer.from(d.data).toString());
+      sb.emit('term:ack', { termId: termB, seq: d.seq + d.data.byteLength });
+    });
+    await ask(sb, 'term:attach', { termId: termB, fromSeq: 0 });
+    // From A's socket, B's terminal does not exist.
+    expect(await ask(sa, 'term:attach', { termId: termB, fromSeq: 0 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    sa.emit('term:input', { termId: termB, data: 'typed from A\r' });
+    // A's socket makes a round trip to the agent after its input (same socket, same agent link),
+    // so what B types next reaches the agent after A's attempt.
+    expect(await ask(sa, 'session:info', {})).toMatchObject({ ok: true });
+    sb.emit('term:input', { termId: termB, data: 'typed in B\r' });
+    await expect.poll(() => outB.join('')).toBe('typed in B\r');
   });
 });
