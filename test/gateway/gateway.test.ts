@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, request as httpRequest, type Server as HttpServer } from 'node:http';
 import { decodeJwt, SignJWT } from 'jose';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
@@ -22,7 +22,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function stack(opts: { agent?: boolean; perVisitor?: number } = {}) {
+async function stack(opts: { agent?: boolean; perVisitor?: number; perAddress?: number; trustProxyHops?: number } = {}) {
   const http: HttpServer = createServer((req, res) => {
     void api(req, res).then((handled) => handled || res.writeHead(404).end());
   });
@@ -33,7 +33,8 @@ async function stack(opts: { agent?: boolean; perVisitor?: number } = {}) {
     port,
     secret: 'a-secret-of-at-least-thirty-two-characters',
     agentToken: AGENT_TOKEN,
-    rateLimits: { sessionsPerVisitorPerHour: opts.perVisitor ?? 20, sessionsPerAddressPerHour: 100 },
+    rateLimits: { sessionsPerVisitorPerHour: opts.perVisitor ?? 20, sessionsPerAddressPerHour: opts.perAddress ?? 100 },
+    ...(opts.trustProxyHops !== undefined ? { trustProxyHops: opts.trustProxyHops } : {}),
   });
   const store = new MemorySessionStore();
   const gateway = await createGateway({ config, http, origins: new Set([base]), store, course: testCourse, version: 'test', log });
@@ -47,7 +48,7 @@ async function stack(opts: { agent?: boolean; perVisitor?: number } = {}) {
     await expect.poll(async () => (await gateway.agents.agents()).length).toBe(1);
   };
   if (opts.agent !== false) await connectAgent();
-  return { base, store, gateway, agent, connectAgent, dropAgent: () => link?.close(), agentLink: () => link };
+  return { base, port, store, gateway, agent, connectAgent, dropAgent: () => link?.close(), agentLink: () => link };
 }
 
 async function startSession(base: string, cookie?: string, origin = base) {
@@ -328,5 +329,75 @@ describe('socket tokens', () => {
     expect(await ask(sa, 'session:info', {})).toMatchObject({ ok: true });
     sb.emit('term:input', { termId: termB, data: 'typed in B\r' });
     await expect.poll(() => outB.join('')).toBe('typed in B\r');
+  });
+});
+
+/** POST /api/sessions over a connection from `from` (a loopback address), with the headers given. */
+function startFrom(port: number, o: { from: string; cookie?: string; forwardedFor?: string }) {
+  return new Promise<{ status: number; body: SessionGrant & { error?: { code: string; message: string } }; cookie?: string }>((resolve, reject) => {
+    const base = `http://127.0.0.1:${port}`;
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        localAddress: o.from,
+        method: 'POST',
+        path: '/api/sessions',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          origin: base,
+          ...(o.cookie ? { cookie: o.cookie } : {}),
+          ...(o.forwardedFor ? { 'x-forwarded-for': o.forwardedFor } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()), cookie: res.headers['set-cookie']?.[0]?.split(';')[0] ?? o.cookie }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ lessonId: 'why-containers' }));
+  });
+}
+
+describe('the per-address limit on new sessions', () => {
+  it('stops many visitors from one address, whatever X-Forwarded-For they send, while another address still gets a session', async () => {
+    const { port, store } = await stack({ perAddress: 3 });
+    // Three new visitors (no cookie each time) from 127.0.0.1, each forging another X-Forwarded-For.
+    for (const forged of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
+      const r = await startFrom(port, { from: '127.0.0.1', forwardedFor: forged });
+      expect(r.status).toBe(200);
+      expect((await store.get(r.body.session.sessionId))?.clientAddress).toBe('127.0.0.1');
+    }
+    const fourth = await startFrom(port, { from: '127.0.0.1', forwardedFor: '198.51.100.4' });
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.error).toEqual({ code: 'rate_limited', message: 'many sandboxes were started from your network in the last hour; try again later' });
+    expect(fourth.cookie).toMatch(/^berth_visitor=/); // a new visitor, so it is the address that was limited
+    // A visitor from another address is not affected.
+    const elsewhere = await startFrom(port, { from: '127.0.0.2' });
+    expect(elsewhere.status).toBe(200);
+    expect((await store.get(elsewhere.body.session.sessionId))?.clientAddress).toBe('127.0.0.2');
+  });
+
+  it('behind one trusted proxy, counts the address the proxy appended to X-Forwarded-For, not what the client wrote', async () => {
+    const { port, store } = await stack({ perAddress: 3, trustProxyHops: 1 });
+    // The proxy is 127.0.0.1; it appends the address it was reached from to what the client sent.
+    for (let i = 0; i < 3; i++) {
+      const r = await startFrom(port, { from: '127.0.0.1', forwardedFor: '203.0.113.7' });
+      expect(r.status).toBe(200);
+      expect((await store.get(r.body.session.sessionId))?.clientAddress).toBe('203.0.113.7');
+    }
+    expect((await startFrom(port, { from: '127.0.0.1', forwardedFor: '203.0.113.7' })).body.error?.code).toBe('rate_limited');
+    // The same client writing another address first does not get round the limit.
+    const forged = await startFrom(port, { from: '127.0.0.1', forwardedFor: '203.0.113.99, 203.0.113.7' });
+    expect(forged.status).toBe(429);
+    // Another client behind the same proxy does get a session.
+    const other = await startFrom(port, { from: '127.0.0.1', forwardedFor: '203.0.113.99, 203.0.113.8' });
+    expect(other.status).toBe(200);
+    expect((await store.get(other.body.session.sessionId))?.clientAddress).toBe('203.0.113.8');
   });
 });
