@@ -65,7 +65,19 @@ export function dialControlPlane(opts: {
     opts.log.warn({ reason }, 'disconnected from the control plane; sandboxes keep running');
     api.detachViewers();
   });
-  socket.on('connect_error', (err) => opts.log.warn({ err: err.message }, 'cannot reach the control plane; retrying'));
+  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    // The gateway refused the handshake (wrong token, other protocol version): socket.io
+    // does not retry that, and retrying with the same credentials could not help.
+    const code = err.data?.code;
+    if (code === 'unauthorized' || code === 'version_mismatch') {
+      opts.log.error(
+        { code, err: err.message, url: opts.url },
+        `the control plane refused this agent (${err.message}); not retrying: fix the agent's token or version and restart it`,
+      );
+    } else {
+      opts.log.warn({ err: err.message }, 'cannot reach the control plane; retrying');
+    }
+  });
   return {
     socket,
     close: () => {

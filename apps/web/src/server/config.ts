@@ -30,6 +30,15 @@ export const WebConfig = z
       .strict()
       .default({ sessionsPerVisitorPerHour: 20, sessionsPerAddressPerHour: 60 }),
     /**
+     * Reverse proxies in front of this process that append to X-Forwarded-For (nginx's
+     * $proxy_add_x_forwarded_for). 0 (the default): the client is the TCP peer and the
+     * header is ignored, since anyone can write it. N: the client is the Nth address
+     * from the right of X-Forwarded-For. The address counts towards the per-address
+     * rate limit, so a wrong N lets a visitor pick an address (too high) or makes every
+     * visitor share the proxy's (too low).
+     */
+    trustProxyHops: z.number().int().min(0).max(16).default(0),
+    /**
      * Previews of ports learners publish live on their own origins, one per session and
      * port: http://8080-<slug>.<host of baseUrl>:<its port>. Pick a host that is not the
      * site's own nor a parent of it (a separate site is best, e.g. preview.example-usercontent.net).
@@ -45,7 +54,7 @@ export const WebConfig = z
   .strict();
 export type WebConfig = z.infer<typeof WebConfig>;
 
-/** BERTH_WEB_CONFIG (a JSON file) with PORT, HOST, BERTH_SECRET, BERTH_AGENT_TOKEN, DATABASE_URL on top. */
+/** BERTH_WEB_CONFIG (a JSON file) with PORT, HOST, BERTH_SECRET, BERTH_AGENT_TOKEN, DATABASE_URL, BERTH_TRUST_PROXY_HOPS, ... on top. */
 export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const file = env.BERTH_WEB_CONFIG;
   const fromFile: Record<string, unknown> = file ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -57,6 +66,7 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   if (env.DATABASE_URL) fromEnv.database = { url: env.DATABASE_URL };
   if (env.REDIS_URL) fromEnv.redisUrl = env.REDIS_URL;
   if (env.BERTH_ALLOWED_ORIGINS) fromEnv.allowedOrigins = env.BERTH_ALLOWED_ORIGINS.split(',').filter(Boolean);
+  if (env.BERTH_TRUST_PROXY_HOPS) fromEnv.trustProxyHops = Number(env.BERTH_TRUST_PROXY_HOPS);
   if (env.BERTH_PREVIEW_BASE_URL) fromEnv.preview = { baseUrl: env.BERTH_PREVIEW_BASE_URL };
   const parsed = WebConfig.safeParse({ ...fromFile, ...fromEnv });
   if (!parsed.success) {

@@ -132,6 +132,7 @@ export async function createGateway(opts: {
     agents,
     store: opts.store,
     secureCookies: [...opts.origins].every((o) => o.startsWith('https:')),
+    trustProxyHops: config.trustProxyHops,
     version: opts.version,
     log,
   });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { BerthError, StartSessionRequest, toProtocolError, type ErrorCode } from '@berth/protocol';
 import type { Logger } from 'pino';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   agents: AgentHub;
   store: SessionStore;
   secureCookies: boolean;
+  /** Trusted reverse proxies in front (config trustProxyHops): where the client's address comes from. */
+  trustProxyHops: number;
   version: string;
   log: Logger;
 }
@@ -50,7 +53,7 @@ export function createApi(deps: ApiDeps) {
         const body = StartSessionRequest.safeParse(await readJson(req));
         if (!body.success) throw new BerthError('bad_request', 'send {"lessonId": "..."}');
         const visitorId = await visitor(req, res);
-        send(res, 200, await deps.sessions.start(visitorId, body.data.lessonId, clientAddress(req)));
+        send(res, 200, await deps.sessions.start(visitorId, body.data.lessonId, clientAddress(req, deps.trustProxyHops)));
         return true;
       }
       const token = /^\/api\/sessions\/([A-Za-z0-9_-]{8,64})\/token$/.exec(url.pathname);
@@ -111,8 +114,25 @@ export function createApi(deps: ApiDeps) {
   }
 }
 
-function clientAddress(req: IncomingMessage): string | null {
-  return req.socket.remoteAddress ?? null;
+/**
+ * The client's address (for the per-address rate limit). With no trusted proxy it is
+ * the TCP peer's, whatever X-Forwarded-For says: a client can write anything there.
+ * Behind `trustedHops` reverse proxies that each append the address they were reached
+ * from, the peer is the last proxy and the client is the `trustedHops`th entry from
+ * the right (entries further left were written by the client). A shorter header means
+ * the request passed fewer proxies: its leftmost entry, written by a trusted proxy.
+ */
+export function clientAddress(req: IncomingMessage, trustedHops: number): string | null {
+  const peer = req.socket.remoteAddress ?? null;
+  if (trustedHops <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (forwarded.length === 0) return peer;
+  const client = forwarded[Math.max(0, forwarded.length - trustedHops)]!;
+  return isIP(client) ? client : peer;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
