@@ -578,25 +578,40 @@ function lastLines(text: string, count: number): string {
   return clean.trim().split('\n').slice(-count).join(' | ') || '(no output)';
 }
 
-/** Reads what the driver needs from the engine and the host at start-up. */
-export async function inspectHost(docker: Docker, opts: { usernsRemap: boolean; seccompProfilePath: string; mirrorHost: string }) {
-  const info = await docker.info();
-  const remapped = (info.SecurityOptions as string[] | undefined)?.some((o) => o.includes('name=userns')) ?? false;
-  const warnings: string[] = [];
-  let hostUidBase = 0;
+export const REMAP_OFF_WARNING =
+  'user-namespace remapping is OFF: the sandbox entrypoint runs as host root (the learner and inner containers still do not). Enable it with infra/setup-host.sh.';
+
+/**
+ * Whether the agent may run on this engine, and with which host uid base: a remapped
+ * engine always (the base is read from its root dir, /var/lib/docker/BASE.BASE); an
+ * engine that is not remapped only when the operator turned `sandbox.usernsRemap` off,
+ * and then with a warning. Throws the message an operator sees otherwise.
+ */
+export function decideRemap(engine: { securityOptions?: string[]; dockerRootDir: string }, usernsRemap: boolean): { hostUidBase: number; warnings: string[] } {
+  const remapped = engine.securityOptions?.some((o) => o.includes('name=userns')) ?? false;
   if (remapped) {
-    const m = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir as string);
-    if (!m) throw new Error(`cannot read the remap base from the engine's root dir ${info.DockerRootDir}`);
-    hostUidBase = Number(m[1]);
-  } else if (opts.usernsRemap) {
+    const m = /\/(\d+)\.(\d+)$/.exec(engine.dockerRootDir);
+    if (!m) throw new Error(`cannot read the remap base from the engine's root dir ${engine.dockerRootDir}`);
+    return { hostUidBase: Number(m[1]), warnings: [] };
+  }
+  if (usernsRemap) {
     throw new Error(
       'the host Docker engine does not run with --userns-remap: run infra/setup-host.sh, or set sandbox.usernsRemap=false in the agent config to run without it (not recommended)',
     );
-  } else {
-    warnings.push(
-      'user-namespace remapping is OFF: the sandbox entrypoint runs as host root (the learner and inner containers still do not). Enable it with infra/setup-host.sh.',
-    );
   }
+  return { hostUidBase: 0, warnings: [REMAP_OFF_WARNING] };
+}
+
+/** What inspectHost asks of the engine (a dockerode instance, or a stand-in in tests). */
+export type EngineInfoSource = Pick<Docker, 'info' | 'getNetwork'>;
+
+/** Reads what the driver needs from the engine and the host at start-up. */
+export async function inspectHost(docker: EngineInfoSource, opts: { usernsRemap: boolean; seccompProfilePath: string; mirrorHost: string }) {
+  const info = await docker.info();
+  const { hostUidBase, warnings } = decideRemap(
+    { securityOptions: info.SecurityOptions as string[] | undefined, dockerRootDir: info.DockerRootDir as string },
+    opts.usernsRemap,
+  );
   // Every terminal (docker exec) costs the sandboxes' shared root uid a kernel key (see infra/setup-host.sh).
   const maxKeys = Number(await readFile('/proc/sys/kernel/keys/maxkeys', 'utf8').catch(() => '0'));
   if (maxKeys > 0 && maxKeys < 2000) {
