@@ -51,7 +51,8 @@ make_network() {
 # The contract flags (see infra/README.md).
 run_sandbox() {
     docker run -d --name "$NAME" --hostname "sandbox-$N" --network "$NET" \
-        --cap-add SYS_ADMIN --device /dev/net/tun \
+        --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER --cap-add SETUID \
+            --cap-add SETGID --cap-add SYS_CHROOT --cap-add SYS_ADMIN --device /dev/net/tun \
         --security-opt systempaths=unconfined --security-opt seccomp="$SECCOMP" \
         --tmpfs /tmp:rw,nosuid,nodev,mode=1777 --tmpfs /run:rw,nosuid,nodev,mode=755 \
         --memory 1g --pids-limit 512 --cpus 1 \

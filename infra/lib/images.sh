@@ -130,7 +130,8 @@ sandbox_start() {
     docker volume create "$SANDBOX_NAME" >/dev/null
     t0=$(now_ms)
     docker run -d --name "$SANDBOX_NAME" \
-        --cap-add SYS_ADMIN --device /dev/net/tun \
+        --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER --cap-add SETUID \
+            --cap-add SETGID --cap-add SYS_CHROOT --cap-add SYS_ADMIN --device /dev/net/tun \
         --security-opt systempaths=unconfined \
         --security-opt seccomp="$BERTH_STATE_DIR/seccomp-sandbox.json" \
         --tmpfs /tmp:rw,nosuid,nodev,mode=1777 --tmpfs /run:rw,nosuid,nodev,mode=755 \

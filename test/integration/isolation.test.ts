@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_CAPABILITIES } from '../../worker-agent/src/docker/docker-driver';
 import { openTerminal, sessionId, sh, startTestAgent, type TestAgent } from './harness';
 
 // What a security reviewer checks before learners get a sandbox: nothing of a session
@@ -552,6 +553,17 @@ describe("the learner's privilege", () => {
     expect(caps).toMatch(/^CapEff:\s+0+$/m);
     expect(caps).toMatch(/^CapPrm:\s+0+$/m);
     expect(caps).toMatch(/^CapAmb:\s+0+$/m);
+  });
+
+  it("can never gain more than the sandbox's seven capabilities (its bounding set), not through a set-uid program either", async () => {
+    // Bit numbers from linux/capability.h. A set-uid root program (newuidmap, su) gets
+    // at most the bounding set; the entrypoint's root had exactly this set.
+    const BITS: Record<string, number> = { CHOWN: 0, DAC_OVERRIDE: 1, FOWNER: 3, SETGID: 6, SETUID: 7, SYS_CHROOT: 18, SYS_ADMIN: 21 };
+    const expected = SANDBOX_CAPABILITIES.reduce((mask, name) => mask | (1n << BigInt(BITS[name]!)), 0n);
+    const bounding = await must(A, 'grep -h CapBnd /proc/self/status /proc/1/status');
+    console.log(`bounding sets (shell, PID 1): ${bounding.trim().replace(/\s+/g, ' ')}; expected ${expected.toString(16)} (${SANDBOX_CAPABILITIES.join(' ')})`);
+    const masks = [...bounding.matchAll(/CapBnd:\s+([0-9a-f]+)/g)].map((m) => BigInt(`0x${m[1]}`));
+    expect(masks).toEqual([expected, expected]);
   });
 
   it('cannot become root with sudo or su', async () => {

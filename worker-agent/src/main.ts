@@ -3,10 +3,11 @@ import { freemem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { loadAgentConfig, type AgentConfig } from './config';
 import { acquireInstanceLock } from './instance-lock';
-import { DockerDriver, inspectHost } from './docker/docker-driver';
+import { DockerDriver, inspectHost, type EngineInfoSource } from './docker/docker-driver';
+import type { SandboxDriver } from './sandbox/driver';
 import { SessionManager } from './sandbox/manager';
 import { ProfileStore } from './sandbox/profiles';
 import { startStandaloneServer } from './transport/standalone-server';
@@ -23,17 +24,29 @@ export function availableMemoryBytes(): number {
   return freemem();
 }
 
-export async function startAgent(config: AgentConfig) {
-  const log = pino({ level: config.logLevel, base: { service: 'agent', agentId: config.agentId } });
+/** Stand-ins for unit tests: the engine's answers, the sandboxes' driver, where the log goes. */
+export interface AgentDeps {
+  engine?: EngineInfoSource;
+  driver?: SandboxDriver;
+  logDestination?: DestinationStream;
+}
+
+export async function startAgent(config: AgentConfig, deps: AgentDeps = {}) {
+  const logOptions = { level: config.logLevel, base: { service: 'agent', agentId: config.agentId } };
+  const log = deps.logDestination ? pino(logOptions, deps.logDestination) : pino(logOptions);
   const releaseLock = acquireInstanceLock(join(config.stateDir, config.agentId), config.agentId);
   const docker = new Docker({ socketPath: config.dockerSocket });
-  const hostFacts = await inspectHost(docker, {
+  // Refused here (e.g. an engine without --userns-remap), the agent leaves its lock free.
+  const hostFacts = await inspectHost(deps.engine ?? docker, {
     usernsRemap: config.sandbox.usernsRemap,
     seccompProfilePath: config.sandbox.seccompProfile,
     mirrorHost: config.sandbox.mirror.host,
+  }).catch((err: unknown) => {
+    releaseLock();
+    throw err;
   });
   for (const warning of hostFacts.warnings) log.warn(warning);
-  const driver = new DockerDriver({
+  const driver = deps.driver ?? new DockerDriver({
     agentId: config.agentId,
     docker,
     image: config.sandbox.image,

@@ -9,7 +9,8 @@ cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; docker volume rm "$nam
 trap cleanup EXIT
 docker volume create "$name" >/dev/null
 docker run -d --name "$name" \
-    --cap-add SYS_ADMIN --device /dev/net/tun \
+    --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER --cap-add SETUID \
+        --cap-add SETGID --cap-add SYS_CHROOT --cap-add SYS_ADMIN --device /dev/net/tun \
     --security-opt systempaths=unconfined \
     --security-opt seccomp=/var/lib/berth/seccomp-sandbox.json \
     --tmpfs /tmp:rw,nosuid,nodev,mode=1777 --tmpfs /run:rw,nosuid,nodev,mode=755 \

@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'list':
         for (const s of await client.request('sandbox:list', {})) {
-          console.log(`${s.sessionId}\t${s.state}\t${s.profile}\tuid=${s.hostUid ?? '-'}\texpires=${s.expiresAt}${s.reason ? `\t${s.reason.message}` : ''}`);
+          console.log(`${s.sessionId}\t${s.state}\t${s.profile}\tsandbox=${s.sandboxId ?? '-'}\tuid=${s.hostUid ?? '-'}\texpires=${s.expiresAt}${s.reason ? `\t${s.reason.message}` : ''}`);
         }
         return 0;
       case 'capacity':

@@ -40,6 +40,14 @@ export interface DockerDriverOptions {
   log: Logger;
 }
 
+/**
+ * The sandbox's capabilities (its remapped root's, during the entrypoint; the learner
+ * has none): CHOWN, DAC_OVERRIDE, FOWNER for the entrypoint and setuid newuidmap,
+ * SETUID/SETGID to drop to the learner and map the subordinate ids, SYS_CHROOT so that
+ * Docker's seccomp profile lets inner containers chroot, SYS_ADMIN for RootlessKit.
+ */
+export const SANDBOX_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID', 'SYS_CHROOT', 'SYS_ADMIN'] as const;
+
 const label = {
   agent: 'berth.agent',
   /** Names the sandbox's resources (older sandboxes have only berth.session: the same value). */
@@ -119,9 +127,10 @@ export class DockerDriver implements SandboxDriver {
         'DOCKERD_ROOTLESS_ROOTLESSKIT_SLIRP4NETNS_SANDBOX=false',
       ],
       HostConfig: {
-        // The least that lets a rootless Docker daemon run inside (see ARCHITECTURE.md).
-        CapAdd: ['SYS_ADMIN'],
-        CapDrop: ['MKNOD', 'AUDIT_WRITE'],
+        // Only what the entrypoint, newuidmap and a rootless Docker daemon inside need; each
+        // one's reason, and what dropping it breaks (measured), in ARCHITECTURE.md.
+        CapDrop: ['ALL'],
+        CapAdd: [...SANDBOX_CAPABILITIES],
         // The sandbox's own network namespace: the learner may publish port 80 and ping
         // without any capability (rootless Docker binds published ports as the learner).
         // (ping_group_range must name gids mapped in the sandbox's user namespace: the learner's.)
@@ -578,25 +587,40 @@ function lastLines(text: string, count: number): string {
   return clean.trim().split('\n').slice(-count).join(' | ') || '(no output)';
 }
 
-/** Reads what the driver needs from the engine and the host at start-up. */
-export async function inspectHost(docker: Docker, opts: { usernsRemap: boolean; seccompProfilePath: string; mirrorHost: string }) {
-  const info = await docker.info();
-  const remapped = (info.SecurityOptions as string[] | undefined)?.some((o) => o.includes('name=userns')) ?? false;
-  const warnings: string[] = [];
-  let hostUidBase = 0;
+export const REMAP_OFF_WARNING =
+  'user-namespace remapping is OFF: the sandbox entrypoint runs as host root (the learner and inner containers still do not). Enable it with infra/setup-host.sh.';
+
+/**
+ * Whether the agent may run on this engine, and with which host uid base: a remapped
+ * engine always (the base is read from its root dir, /var/lib/docker/BASE.BASE); an
+ * engine that is not remapped only when the operator turned `sandbox.usernsRemap` off,
+ * and then with a warning. Throws the message an operator sees otherwise.
+ */
+export function decideRemap(engine: { securityOptions?: string[]; dockerRootDir: string }, usernsRemap: boolean): { hostUidBase: number; warnings: string[] } {
+  const remapped = engine.securityOptions?.some((o) => o.includes('name=userns')) ?? false;
   if (remapped) {
-    const m = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir as string);
-    if (!m) throw new Error(`cannot read the remap base from the engine's root dir ${info.DockerRootDir}`);
-    hostUidBase = Number(m[1]);
-  } else if (opts.usernsRemap) {
+    const m = /\/(\d+)\.(\d+)$/.exec(engine.dockerRootDir);
+    if (!m) throw new Error(`cannot read the remap base from the engine's root dir ${engine.dockerRootDir}`);
+    return { hostUidBase: Number(m[1]), warnings: [] };
+  }
+  if (usernsRemap) {
     throw new Error(
       'the host Docker engine does not run with --userns-remap: run infra/setup-host.sh, or set sandbox.usernsRemap=false in the agent config to run without it (not recommended)',
     );
-  } else {
-    warnings.push(
-      'user-namespace remapping is OFF: the sandbox entrypoint runs as host root (the learner and inner containers still do not). Enable it with infra/setup-host.sh.',
-    );
   }
+  return { hostUidBase: 0, warnings: [REMAP_OFF_WARNING] };
+}
+
+/** What inspectHost asks of the engine (a dockerode instance, or a stand-in in tests). */
+export type EngineInfoSource = Pick<Docker, 'info' | 'getNetwork'>;
+
+/** Reads what the driver needs from the engine and the host at start-up. */
+export async function inspectHost(docker: EngineInfoSource, opts: { usernsRemap: boolean; seccompProfilePath: string; mirrorHost: string }) {
+  const info = await docker.info();
+  const { hostUidBase, warnings } = decideRemap(
+    { securityOptions: info.SecurityOptions as string[] | undefined, dockerRootDir: info.DockerRootDir as string },
+    opts.usernsRemap,
+  );
   // Every terminal (docker exec) costs the sandboxes' shared root uid a kernel key (see infra/setup-host.sh).
   const maxKeys = Number(await readFile('/proc/sys/kernel/keys/maxkeys', 'utf8').catch(() => '0'));
   if (maxKeys > 0 && maxKeys < 2000) {

@@ -1,6 +1,10 @@
 'use client';
 
 import '@xterm/xterm/css/xterm.css';
+// Hangul for the terminal (see TERMINAL_FONT_FAMILY): only @font-face rules split by
+// unicode-range; a subset's file is fetched when a terminal draws one of its characters.
+import '@fontsource/nanum-gothic-coding/400.css';
+import '@fontsource/nanum-gothic-coding/700.css';
 import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { TerminalController } from './terminal-controller';

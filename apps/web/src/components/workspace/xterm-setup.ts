@@ -7,8 +7,15 @@
 import type { ITheme, Terminal } from '@xterm/xterm';
 import type { FitAddon } from '@xterm/addon-fit';
 
-/** JetBrains Mono for Latin, Pretendard for Hangul (JetBrains Mono has none). */
-export const TERMINAL_FONT_FAMILY = '"JetBrains Mono", "Pretendard Variable", Pretendard, ui-monospace, monospace';
+/**
+ * JetBrains Mono for Latin; Nanum Gothic Coding for Hangul (JetBrains Mono has none):
+ * a monospace font whose Hangul are all one width, so Korean sits evenly in its
+ * two-cell slots (Pretendard's proportional Hangul looked letter-spaced there).
+ * Pretendard stays for what neither has. Nanum Gothic Coding's @font-face rules
+ * (TerminalView.tsx) are split by unicode-range: a page downloads only the Hangul
+ * subsets it draws, and Latin never comes from it.
+ */
+export const TERMINAL_FONT_FAMILY = '"JetBrains Mono", "Nanum Gothic Coding", "Pretendard Variable", Pretendard, ui-monospace, monospace';
 const FONT_SIZE = 14;
 
 /** The harbor palette; bright black stays readable on navy (dim text, prompts). */
@@ -54,9 +61,13 @@ async function fontsReady(): Promise<void> {
   const loads = [
     document.fonts.load(`400 ${FONT_SIZE}px "JetBrains Mono"`),
     document.fonts.load(`600 ${FONT_SIZE}px "JetBrains Mono"`),
-    // Pretendard is split into subsets by unicode-range: this loads the common Hangul ones.
-    document.fonts.load(`400 ${FONT_SIZE}px "Pretendard Variable"`, '도커 컨테이너 실습 한국어'),
   ];
+  // On Korean pages, the Hangul subsets the terminal's lessons use most (English pages
+  // load Hangul only if some shows up; the terminal redraws when it arrives). No space
+  // in the sample: it would fetch the font's Latin subset, which JetBrains Mono covers.
+  if (document.documentElement.lang.startsWith('ko')) {
+    loads.push(document.fonts.load(`400 ${FONT_SIZE}px "Nanum Gothic Coding"`, '도커컨테이너실습한국어안녕하세요'));
+  }
   await Promise.race([Promise.allSettled(loads), new Promise((r) => setTimeout(r, 3000))]);
 }
 
@@ -216,10 +227,15 @@ export async function createXterm(container: HTMLElement, options: { webgl?: boo
     },
   });
 
-  // Glyphs of fonts that load later (another Pretendard subset) must not stay cached
+  // Glyphs of fonts that load later (another Hangul subset) must not stay cached
   // as fallback glyphs in the WebGL texture atlas.
+  // The DOM renderer pads each character to its cells by the width it measured once:
+  // a Hangul measured in a fallback font before Nanum Gothic Coding arrived would stay
+  // padded wrongly (uneven, letter-spaced). Changing the font option (an equivalent
+  // string) makes it measure again.
   const onFontsLoaded = () => {
     if (renderer === 'webgl') term.clearTextureAtlas();
+    else term.options.fontFamily = term.options.fontFamily === TERMINAL_FONT_FAMILY ? `${TERMINAL_FONT_FAMILY} ` : TERMINAL_FONT_FAMILY;
     term.refresh(0, term.rows - 1);
   };
   document.fonts?.addEventListener('loadingdone', onFontsLoaded);
