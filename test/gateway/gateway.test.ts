@@ -197,7 +197,7 @@ function capturingLog() {
 
 /** A socket.io client on /agent with the handshake the test chooses; resolves with the refusal (or null if it was let in). */
 function agentHandshake(base: string, auth: Record<string, unknown>): Promise<(Error & { data?: { code?: string } }) | null> {
-  const socket = io(`${base}/agent`, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
+  const socket = io(`${base}/agent`, { transports: ['websocket'], parser: wireParser, reconnection: false, forceNew: true, auth });
   cleanups.push(() => socket.close());
   return new Promise((resolve) => {
     socket.once('connect', () => resolve(null));

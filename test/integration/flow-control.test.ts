@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server as HttpServer } from 'node:http';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
+import { PROTOCOL_VERSION, wireParser, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
@@ -82,6 +82,7 @@ describe('flow control through the real gateway and a real agent', () => {
     const sessionId = grant.session.sessionId;
     const page: Socket = io(`${base}/learner`, {
       transports: ['websocket'],
+      parser: wireParser,
       reconnection: false,
       forceNew: true,
       auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },
