@@ -8,4 +8,54 @@
  */
 import * as msgpackParser from 'socket.io-msgpack-parser';
 
-export const wireParser = msgpackParser;
+/** Payloads are [event, {field: bytes}] or an ack's [{...}]: bytes sit at most this deep. */
+const MAX_DEPTH = 4;
+/** Sockets are made in pages and in Node processes (agent, gateway, tests). */
+const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
+type Bytes = ArrayBuffer | ArrayBufferView;
+
+/**
+ * Bytes in the one form MessagePack's encoder writes as `bin` where it runs: in Node a
+ * Buffer (its Node encoder writes an ArrayBuffer or a Uint8Array as an extension type
+ * that its browser decoder hands back as [0, bytes]); in a browser an ArrayBuffer (its
+ * browser encoder knows no views: a Uint8Array would become a map of numbers).
+ */
+function wireBytes(value: Bytes, inBrowser: boolean): Bytes {
+  if (inBrowser) {
+    if (value instanceof ArrayBuffer) return value;
+    return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
+  }
+  if (Buffer.isBuffer(value)) return value;
+  return value instanceof ArrayBuffer ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/**
+ * The payload with its bytes as wireBytes makes them. Returns the value itself when
+ * nothing needed a change (the usual case in Node: terminal output is already a Buffer).
+ */
+export function normalizeBytes(value: unknown, inBrowser = IN_BROWSER, depth = MAX_DEPTH): unknown {
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return wireBytes(value, inBrowser);
+  if (depth === 0 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown) => normalizeBytes(item, inBrowser, depth - 1));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [key, item] of Object.entries(value)) {
+    const converted = normalizeBytes(item, inBrowser, depth - 1);
+    if (converted !== item) out ??= { ...(value as Record<string, unknown>) };
+    if (out) out[key] = converted;
+  }
+  return out ?? value;
+}
+
+class Encoder extends msgpackParser.Encoder {
+  override encode(packet: { data?: unknown }): ArrayBuffer {
+    const data = normalizeBytes(packet.data);
+    return super.encode(data === packet.data ? packet : { ...packet, data });
+  }
+}
+
+export const wireParser = { ...msgpackParser, Encoder };
