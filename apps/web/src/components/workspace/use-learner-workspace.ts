@@ -96,10 +96,9 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
   /** A command typed (by Run) before any terminal existed: the first terminal gets it. */
   const pendingCommand = useRef('');
   /**
-   * Start was pressed: the grant's view is fresh, so the first terminal opens (or the
-   * shell the agent opened ahead is adopted) at once. A session picked up again by a
-   * reload waits for the socket's view of its live terminals: the grant's list may be
-   * out of date there.
+   * The session was just created by Start: it has no terminals yet, so the first one
+   * opens at once. A session picked up again (a reload) waits for the socket's view of
+   * its live terminals, since the grant's list may be out of date.
    */
   const freshSession = useRef(false);
   const commandListeners = useRef(new Set<() => void>());
@@ -151,7 +150,7 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
     try {
       const grant = await startSession(lessonId);
       wanted.current = 1;
-      freshSession.current = !resume;
+      freshSession.current = !resume && grant.session.terminals.length === 0;
       setView(grant.session);
       setStatus('connecting');
       const connection = new LearnerConnection(grant);
