@@ -4,7 +4,7 @@
  * of terminals grows level by level until echo p99 passes the limit.
  */
 import { percentile, sleep } from './measure';
-import type { BenchTerminal } from './terminals';
+import { BerthVisitor, type BenchTerminal, type BerthSocket } from './terminals';
 
 /** A steady stream without forking: bash's read -t on a private FIFO is the sleep. */
 export const STREAM_COMMAND =
@@ -105,4 +105,60 @@ export async function stopLoad(terminals: BenchTerminal[]): Promise<void> {
   for (const term of terminals) term.write('exit\r');
   await sleep(300);
   await Promise.all(terminals.map((t) => t.close().catch(() => undefined)));
+}
+
+/**
+ * Opens Berth terminals for rampLoad the way pages do: one socket per terminal (a page
+ * per tab), up to `maxTerminals` per session, sessions started as needed. `sockets`
+ * lists every socket opened, to close them afterwards.
+ */
+export function berthTerminalOpener(url: string, lesson: string, maxTerminals: number): { open: (count: number) => Promise<BenchTerminal[]>; sockets: BerthSocket[] } {
+  const sockets: BerthSocket[] = [];
+  let current: { visitor: BerthVisitor; grant: Awaited<ReturnType<BerthVisitor['start']>>; used: number } | null = null;
+  const open = async (count: number) => {
+    const opened: BenchTerminal[] = [];
+    while (opened.length < count) {
+      if (!current || current.used >= maxTerminals) {
+        const visitor = new BerthVisitor(url);
+        const grant = await visitor.start(lesson);
+        const s = await visitor.connect(grant);
+        await s.ready();
+        sockets.push(s);
+        current = { visitor, grant, used: 0 };
+      }
+      const session = current;
+      const batch = Math.min(count - opened.length, maxTerminals - session.used, 10);
+      const made = await Promise.all(
+        Array.from({ length: batch }, async () => {
+          const s = await session.visitor.connect(session.grant);
+          sockets.push(s);
+          const term = await s.openTerminal(100, 30);
+          await term.ready;
+          return term;
+        }),
+      );
+      session.used += batch;
+      opened.push(...made);
+    }
+    return opened;
+  };
+  return { open, sockets };
+}
+
+/** An opener for rampLoad: `count` terminals made by `make`, ten at a time, each ready. */
+export function inBatches(make: () => Promise<BenchTerminal>): (count: number) => Promise<BenchTerminal[]> {
+  return async (count) => {
+    const made: BenchTerminal[] = [];
+    for (let i = 0; i < count; i += 10) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(10, count - i) }, async () => {
+          const t = await make();
+          await t.ready;
+          return t;
+        }),
+      );
+      made.push(...batch);
+    }
+    return made;
+  };
 }

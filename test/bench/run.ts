@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
-import { rampLoad, stopLoad, type LoadLevel } from './load';
+import { berthTerminalOpener, inBatches, rampLoad, stopLoad, type LoadLevel } from './load';
 import {
   bulkFile,
   bulkOutput,
@@ -383,42 +383,10 @@ async function main(): Promise<void> {
       const at = (levels: LoadLevel[], n: number) => levels.find((l) => l.terminals === n);
       // Berth: one socket per terminal (a page per tab), up to MAX_TERMINALS per session, through the gateway.
       log('many terminals through the gateway');
-      let current: { visitor: BerthVisitor; grant: Awaited<ReturnType<BerthVisitor['start']>>; used: number } | null = null;
-      const sockets: BerthSocket[] = [];
-      const berthLoad = await rampLoad({
-        levels: RUNS.loadLevels,
-        probeSeconds: RUNS.probeSeconds,
-        limitMs: 50,
-        log,
-        open: async (count) => {
-          const opened: BenchTerminal[] = [];
-          while (opened.length < count) {
-            if (!current || current.used >= MAX_TERMINALS) {
-              const v = new BerthVisitor(stack.url);
-              const grant = await v.start(LESSON);
-              const s = await v.connect(grant);
-              await s.ready();
-              sockets.push(s);
-              current = { visitor: v, grant, used: 0 };
-            }
-            const batch = Math.min(count - opened.length, MAX_TERMINALS - current.used, 10);
-            const made = await Promise.all(
-              Array.from({ length: batch }, async () => {
-                const s = await current!.visitor.connect(current!.grant);
-                sockets.push(s);
-                const term = await s.openTerminal(100, 30);
-                await term.ready;
-                return term;
-              }),
-            );
-            current.used += batch;
-            opened.push(...made);
-          }
-          return opened;
-        },
-      });
+      const opener = berthTerminalOpener(stack.url, LESSON, MAX_TERMINALS);
+      const berthLoad = await rampLoad({ levels: RUNS.loadLevels, probeSeconds: RUNS.probeSeconds, limitMs: 50, log, open: opener.open });
       await stopLoad(berthLoad.terminals);
-      for (const s of sockets) s.close();
+      for (const s of opener.sockets) s.close();
       // The peers' terminals go to four sandboxes: runc makes a kernel keyring for every
       // exec, and one uid may hold only about a hundred (kernel.keys.maxkeys).
       const pc = await peers.request('sandbox:create', { sessionId: `peer-c-${Date.now()}` });
@@ -437,43 +405,20 @@ async function main(): Promise<void> {
         probeSeconds: RUNS.probeSeconds,
         limitMs: 50,
         log,
-        open: async (count) => {
-          const made: BenchTerminal[] = [];
-          for (let i = 0; i < count; i += 10) {
-            const batch = await Promise.all(
-              Array.from({ length: Math.min(10, count - i) }, async () => {
-                const t = await wettyTerminal(peerWettys[flip++ % peerWettys.length]!.url);
-                await t.ready;
-                return t;
-              }),
-            );
-            made.push(...batch);
-          }
-          return made;
-        },
+        open: inBatches(() => wettyTerminal(peerWettys[flip++ % peerWettys.length]!.url)),
       });
       await stopLoad(wettyLoad.terminals);
       log('many terminals: plain docker exec from this process');
+      let next = 0;
       const execLoad = await rampLoad({
         levels: RUNS.loadLevels,
         probeSeconds: RUNS.probeSeconds,
         limitMs: 50,
         log,
-        open: async (count) => {
-          const made: BenchTerminal[] = [];
-          for (let i = 0; i < count; i += 10) {
-            const batch = await Promise.all(
-              Array.from({ length: Math.min(10, count - i) }, async (_, k) => {
-                const peer = peerSandboxes[(i + k) % peerSandboxes.length]!;
-                const t = await execTerminal(docker, peer.container, peer.uid);
-                await t.ready;
-                return t;
-              }),
-            );
-            made.push(...batch);
-          }
-          return made;
-        },
+        open: inBatches(() => {
+          const peer = peerSandboxes[next++ % peerSandboxes.length]!;
+          return execTerminal(docker, peer.container, peer.uid);
+        }),
       });
       await stopLoad(execLoad.terminals);
       const fmt = (levels: LoadLevel[]) => {

@@ -1,8 +1,8 @@
 // Dev aid: which CSS animations run on the lesson page while the terminal is live.
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { berthStart, launchBrowser, openPage } from '../page';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: () => {} });
+const stack = devStack();
 const browser = await launchBrowser();
 try {
   await stack.start(1);

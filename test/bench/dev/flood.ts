@@ -1,10 +1,10 @@
 // Dev aid: echo in one session while another floods, through the gateway and by plain exec.
 import Docker from 'dockerode';
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { BerthVisitor, execTerminal } from '../terminals';
 import { echoLatencies, floodElsewhere, summary } from '../measure';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: () => {} });
+const stack = devStack();
 const fmt = (x: { p50: number; p99: number }) => `p50 ${x.p50.toFixed(2)} p99 ${x.p99.toFixed(2)}`;
 try {
   await stack.start(0);

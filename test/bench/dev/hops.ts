@@ -1,12 +1,12 @@
 // Dev aid: the same terminal measured at each hop, back to back: Docker API exec, the
 // agent's own socket API, the gateway's learner socket.
 import Docker from 'dockerode';
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { BerthVisitor, execTerminal, type BenchTerminal } from '../terminals';
 import { bulkFile, bulkOutput, echoLatencies, run, stripAnsi, summary } from '../measure';
 import type { AgentClient } from '../../../worker-agent/src/client/agent-client';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: Number(process.env.SLOT ?? 40), count: 8 }, peerSlots: { first: Number(process.env.PEER_SLOT ?? 52), count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: () => {} });
+const stack = devStack();
 
 async function agentTerminal(client: AgentClient, sessionId: string): Promise<BenchTerminal> {
   const info = await client.request('term:open', { sessionId, cols: 100, rows: 30 });

@@ -1,9 +1,9 @@
 // Dev aid: where the time between the Start click and the prompt goes in the page.
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { sleep } from '../measure';
 import { launchBrowser, openPage, berthStart } from '../page';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: Number(process.env.SLOT ?? 40), count: 8 }, peerSlots: { first: Number(process.env.PEER_SLOT ?? 52), count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: () => {} });
+const stack = devStack();
 const browser = await launchBrowser();
 try {
   await stack.start(Number(process.env.POOL ?? 2));

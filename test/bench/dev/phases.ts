@@ -1,9 +1,9 @@
 // Dev aid: where the time of a warm start goes (socket client, no browser).
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { BerthVisitor } from '../terminals';
 import { sleep } from '../measure';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: console.log });
+const stack = devStack();
 try {
   await stack.start(Number(process.env.POOL ?? 2));
   const agent = await stack.agentClient();

@@ -1,9 +1,9 @@
 // Dev aid: the page's terminal with each renderer, back to back.
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { bulkFile, sleep, summary } from '../measure';
 import { berthRenderer, berthStart, launchBrowser, openPage, pageBulk, pageCtrlC, pageEcho, pageRun } from '../page';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: Number(process.env.SLOT ?? 40), count: 8 }, peerSlots: { first: Number(process.env.PEER_SLOT ?? 52), count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: () => {} });
+const stack = devStack();
 const browser = await launchBrowser();
 const bulk = bulkFile(Number(process.env.MB ?? 10) * 1e6);
 try {

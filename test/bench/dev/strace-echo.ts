@@ -1,10 +1,10 @@
 // Dev aid: system calls the gateway and the agent make per keystroke (strace -c).
 import { spawn } from 'node:child_process';
-import { BenchStack } from '../stack';
+import { devStack } from './dev-stack';
 import { BerthVisitor } from '../terminals';
 import { echoLatencies, summary } from '../measure';
 
-const stack = new BenchStack({ dir: '/var/lib/berth/speed/bench', ports: { web: 3200, postgres: 3299, agent: 7200, peersAgent: 7201 }, slots: { first: 40, count: 8 }, peerSlots: { first: 52, count: 4 }, maxTerminals: 40, image: process.env.BERTH_BENCH_IMAGE ?? 'berth/session:latest', log: () => {} });
+const stack = devStack();
 try {
   await stack.start(0);
   const v = new BerthVisitor(stack.url);
