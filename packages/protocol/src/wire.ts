@@ -37,16 +37,16 @@ function wireBytes(value: Bytes, inBrowser: boolean): Bytes {
 export function normalizeBytes(value: unknown, inBrowser = IN_BROWSER, depth = MAX_DEPTH): unknown {
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return wireBytes(value, inBrowser);
   if (depth === 0 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const items = value.map((item: unknown) => normalizeBytes(item, inBrowser, depth - 1));
-    return items.some((item, i) => item !== value[i]) ? items : value;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const isArray = Array.isArray(value);
+  if (!isArray && Object.getPrototypeOf(value) !== Object.prototype) return value;
+  // Arrays and plain objects alike; copied only once something in them changes.
+  const items = value as Record<string, unknown>;
   let out: Record<string, unknown> | null = null;
-  for (const [key, item] of Object.entries(value)) {
-    const converted = normalizeBytes(item, inBrowser, depth - 1);
-    if (converted !== item) out ??= { ...(value as Record<string, unknown>) };
-    if (out) out[key] = converted;
+  for (const key of Object.keys(items)) {
+    const converted = normalizeBytes(items[key], inBrowser, depth - 1);
+    if (converted === items[key]) continue;
+    out ??= (isArray ? [...(value as unknown[])] : { ...items }) as Record<string, unknown>;
+    out[key] = converted;
   }
   return out ?? value;
 }
