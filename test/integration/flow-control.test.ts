@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server as HttpServer } from 'node:http';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, wireParser, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
-import { startTestAgent, stripAnsi, type TestAgent } from './harness';
+import { joinAsLearner, startTestAgent, stripAnsi, type TestAgent } from './harness';
 
 // Flow control end to end: a real agent (slots 56-59) dials an in-process gateway, a
 // page-like socket.io client opens a terminal in a real sandbox and floods it. While the
@@ -72,27 +70,7 @@ const health = async () => (await (await fetch(`${t.url}/healthz`)).json()) as A
 
 describe('flow control through the real gateway and a real agent', () => {
   it('holds a flooding shell while the page does not acknowledge, keeps buffers bounded, and then delivers the rest without gap or duplicate', async () => {
-    const res = await fetch(`${base}/api/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: base },
-      body: JSON.stringify({ lessonId: LESSON }),
-    });
-    expect(res.status).toBe(200);
-    const grant = (await res.json()) as SessionGrant;
-    const sessionId = grant.session.sessionId;
-    const page: Socket = io(`${base}/learner`, {
-      transports: ['websocket'],
-      parser: wireParser,
-      reconnection: false,
-      forceNew: true,
-      auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },
-      extraHeaders: { origin: base, cookie: res.headers.get('set-cookie')!.split(';')[0]! },
-    });
-    await new Promise<void>((resolve, reject) => page.once('connect', () => resolve()).once('connect_error', reject));
-    const ask = async <T>(event: string, payload: unknown) => (await page.timeout(20_000).emitWithAck(event, payload)) as Result<T>;
-    await expect
-      .poll(async () => ((await ask<LearnerSessionView>('session:info', {})) as { data: LearnerSessionView }).data.state, { timeout: 90_000, interval: 500 })
-      .toBe('ready');
+    const { socket: page, sessionId, ask } = await joinAsLearner(base, LESSON);
 
     const term = (await ask<{ termId: string }>('term:open', { cols: 100, rows: 30 })) as { ok: true; data: { termId: string } };
     expect(term.ok).toBe(true);

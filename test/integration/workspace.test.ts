@@ -1,24 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http, { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type FileContent,
-  type LearnerSessionView,
-  type PreviewGrant,
-  type Result,
-  type SandboxWriteFileResult,
-  type SessionGrant,
-  wireParser,
-} from '@berth/protocol';
+import { type FileContent, type PreviewGrant, type SandboxWriteFileResult } from '@berth/protocol';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { routePreviewHosts } from '../../apps/web/src/server/http/host-routing';
 import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
-import { sh, startTestAgent, type TestAgent } from './harness';
+import { joinAsLearner, sh, startTestAgent, type Learner, type TestAgent } from './harness';
 
 // The workspace on the real engine: a real agent (its own slots) dials an in-process
 // gateway; two visitors each get a real sandbox. Files go through the agent as the
@@ -34,37 +24,6 @@ let server: HttpServer;
 let base = '';
 let port = 0;
 let closeAll: (() => Promise<void>) | null = null;
-
-interface Learner {
-  socket: Socket;
-  sessionId: string;
-  ask<T>(event: string, payload: unknown, timeoutMs?: number): Promise<Result<T>>;
-}
-
-async function learner(): Promise<Learner> {
-  const res = await fetch(`${base}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify({ lessonId: LESSON }),
-  });
-  expect(res.status).toBe(200);
-  const grant = (await res.json()) as SessionGrant;
-  const visitor = res.headers.get('set-cookie')!.split(';')[0]!;
-  const socket = io(`${base}/learner`, {
-    transports: ['websocket'],
-    parser: wireParser,
-    reconnection: false,
-    forceNew: true,
-    auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },
-    extraHeaders: { origin: base, cookie: visitor },
-  });
-  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
-  const ask = async <T>(event: string, payload: unknown, timeoutMs = 20_000) => (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Result<T>;
-  await expect
-    .poll(async () => ((await ask<LearnerSessionView>('session:info', {})) as { data: LearnerSessionView }).data.state, { timeout: 90_000, interval: 500 })
-    .toBe('ready');
-  return { socket, sessionId: grant.session.sessionId, ask };
-}
 
 function request(host: string, path: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: IncomingMessage['headers']; body: string }>((resolve, reject) => {
@@ -115,7 +74,7 @@ describe('the workspace on real sandboxes', () => {
   let b: Learner;
 
   it('reads and writes as the learner, refuses ways out of the home, and detects a conflict', async () => {
-    a = await learner();
+    a = await joinAsLearner(base, LESSON);
     const id = a.sessionId;
     const owner = await sh(t, id, 'ln -s /etc ~/etc-link; ln -s ../../etc/hostname ~/host-name; echo from-shell > ~/notes.txt; stat -c %u ~/notes.txt; id -u');
     const [fileUid, learnerUid] = owner.stdout.trim().split('\n');
@@ -177,7 +136,7 @@ describe('the workspace on real sandboxes', () => {
     expect(redirect.headers.location).toBe(`http://${host}/docs/`);
 
     // Another visitor's session: its cookie does not open this preview, this cookie not theirs.
-    b = await learner();
+    b = await joinAsLearner(base, LESSON);
     const theirs = await previewCookie(b, 8080);
     expect(theirs.host).not.toBe(host);
     expect((await request(host, '/', { cookie: theirs.cookie })).status).toBe(401);
