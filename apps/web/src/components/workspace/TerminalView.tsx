@@ -8,6 +8,7 @@ import '@fontsource/nanum-gothic-coding/700.css';
 import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { TerminalController } from './terminal-controller';
+import { rememberTerminalSize } from './terminal-size-hint';
 import { createXterm, type XtermHandle } from './xterm-setup';
 
 export interface TerminalViewProps {
@@ -73,6 +74,7 @@ export function TerminalView({ controller, active, tabId, panelId, onActivity }:
         if (!opened) {
           opened = true;
           controller.start(term.cols, term.rows);
+          rememberTerminalSize(term);
         }
       };
 
@@ -84,6 +86,7 @@ export function TerminalView({ controller, active, tabId, panelId, onActivity }:
       subscriptions.push(
         term.onResize(({ cols, rows }) => {
           if (!opened) return;
+          rememberTerminalSize({ cols, rows });
           clearTimeout(resizeTimer);
           resizeTimer = setTimeout(() => controller.resize(cols, rows), RESIZE_DEBOUNCE_MS);
         }),

@@ -13,6 +13,7 @@ import {
 } from '@/client/learner-connection';
 import { commandKeys } from './command-keys';
 import { TerminalController } from './terminal-controller';
+import { terminalSizeHint } from './terminal-size-hint';
 
 export type WorkspacePhase =
   | { kind: 'idle' }
@@ -113,6 +114,11 @@ export function useLearnerWorkspace(lessonId: string): LearnerWorkspace {
   const makeTab = useCallback((conn: LearnerConnection, adoptTermId?: string) => {
     tabCounter.current += 1;
     const tab = new TerminalController(conn, `term-${tabCounter.current}`, tabCounter.current, adoptTermId);
+    // A new terminal opens on the server at once, while its view is being built.
+    if (!adoptTermId) {
+      const hint = terminalSizeHint();
+      tab.start(hint.cols, hint.rows);
+    }
     tab.onCommandDone(() => {
       for (const listener of commandListeners.current) listener();
     });

@@ -75,9 +75,17 @@ async function fontsReady(): Promise<void> {
  * WebGL draws fast on a GPU. Without one the browser emulates it on the CPU
  * (SwiftShader, llvmpipe: VMs, remote desktops, headless browsers), where it is
  * slower than the DOM renderer: use the DOM then. `localStorage['berth:renderer']`
- * ('webgl' or 'dom') overrides the choice.
+ * ('webgl' or 'dom') overrides the choice. Asked once, while the terminal's code
+ * preloads: the check creates a WebGL context (~10 ms on a CPU-only browser), which
+ * would otherwise delay the first terminal after Start.
  */
+let webglAnswer: boolean | null = null;
 function webglWanted(): boolean {
+  webglAnswer ??= askWebgl();
+  return webglAnswer;
+}
+
+function askWebgl(): boolean {
   try {
     const forced = localStorage.getItem('berth:renderer');
     if (forced === 'dom' || forced === 'webgl') return forced === 'webgl';
@@ -128,6 +136,7 @@ export function preloadTerminal(): Promise<TerminalModules> {
     import('@xterm/addon-webgl').catch(() => null),
     fontsReady(),
   ]);
+  if (typeof document !== 'undefined') webglWanted();
   // A failed load (a flaky network) is tried again next time.
   preloaded.catch(() => (preloaded = null));
   return preloaded;
