@@ -88,6 +88,11 @@ export type FilesEvents = {
 
 const MAX_OPEN_FILES = MAX_WATCHED_FILES;
 const WATCH_DEBOUNCE_MS = 60;
+/**
+ * Right after Start the first terminal is being opened: the first listing and the
+ * watcher (each an exec in the sandbox) wait this long so as not to compete with it.
+ */
+const FIRST_LOAD_DELAY_MS = 400;
 
 export const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 export const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -144,6 +149,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
   /** Newest version announced for a file while it was being saved (checked when the save is done). */
   private readonly announced = new Map<string, string | null>();
   private wasAvailable = false;
+  private firstLoadTimer: ReturnType<typeof setTimeout> | null | 'done' = null;
   private disposed = false;
 
   constructor(
@@ -171,6 +177,7 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
     this.disposed = true;
     for (const off of this.offs) off();
     if (this.watchTimer) clearTimeout(this.watchTimer);
+    if (this.firstLoadTimer && this.firstLoadTimer !== 'done') clearTimeout(this.firstLoadTimer);
     this.removeAllListeners();
   }
 
@@ -253,16 +260,27 @@ export class WorkspaceFiles extends TypedEmitter<FilesEvents> {
     const was = this.wasAvailable;
     this.wasAvailable = now;
     if (now && !was) {
-      this.lastWatch = '';
-      // Another agent (or the same one restarted) counts ports' versions anew.
-      this.portsVersion = -1;
-      this.watchedDirs.clear();
-      this.watchedFiles.clear();
-      for (const dir of this.expanded) void this.loadDir(dir);
-      for (const doc of this.docs.values()) void this.recheck(doc.path);
-      this.scheduleWatch();
+      if (this.firstLoadTimer === null) {
+        this.firstLoadTimer = setTimeout(() => {
+          this.firstLoadTimer = 'done';
+          if (this.available && !this.disposed) this.reloadAll();
+        }, FIRST_LOAD_DELAY_MS);
+      } else if (this.firstLoadTimer === 'done') {
+        this.reloadAll();
+      }
     }
     this.changed();
+  }
+
+  private reloadAll(): void {
+    this.lastWatch = '';
+    // Another agent (or the same one restarted) counts ports' versions anew.
+    this.portsVersion = -1;
+    this.watchedDirs.clear();
+    this.watchedFiles.clear();
+    for (const dir of this.expanded) void this.loadDir(dir);
+    for (const doc of this.docs.values()) void this.recheck(doc.path);
+    this.scheduleWatch();
   }
 
   // ---------------------------------------------------------------- watching
