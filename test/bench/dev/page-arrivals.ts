@@ -1,19 +1,13 @@
 // Dev aid: when output arrives in the page during a bulk `cat`, and when xterm.js is done
 // with it: the time xterm.js had nothing to do (waiting on the network) and the chunk sizes.
-import { devStack } from './dev-stack';
+import { startedPage, withDevStack } from './dev-stack';
 import { bulkFile } from '../measure';
-import { berthStart, launchBrowser, openPage, pageBulk, pageRun } from '../page';
+import { pageBulk } from '../page';
 
 type Log = { arrivals: [number, number][]; done: number[] };
-const stack = devStack();
-const browser = await launchBrowser();
 const bulk = bulkFile(Number(process.env.MB ?? 40) * 1e6);
-try {
-  await stack.start(1);
-  await stack.poolFull();
-  const p = await openPage(browser, 'berth');
-  await berthStart(p, stack.url, 'first-steps');
-  await pageRun(p, `${bulk.command}; echo GEN$((40+2))`, 'GEN42');
+await withDevStack(1, async (stack, browser) => {
+  const p = await startedPage(stack, browser, bulk);
   if (process.env.MIN_FRAME_MS)
     await p.page.evaluate((min) => {
       type D = { _innerRefresh(): void; _animationFrame?: number };
@@ -75,7 +69,4 @@ try {
     );
   }
   await p.close();
-} finally {
-  await browser.close();
-  await stack.stop();
-}
+});

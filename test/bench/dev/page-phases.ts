@@ -1,12 +1,9 @@
 // Dev aid: where the time between the Start click and the prompt goes in the page.
-import { devStack } from './dev-stack';
+import { withDevStack } from './dev-stack';
 import { sleep } from '../measure';
-import { launchBrowser, openPage, berthStart } from '../page';
+import { openPage, berthStart } from '../page';
 
-const stack = devStack();
-const browser = await launchBrowser();
-try {
-  await stack.start(Number(process.env.POOL ?? 2));
+await withDevStack(Number(process.env.POOL ?? 2), async (stack, browser) => {
   const agent = await stack.agentClient();
   for (let i = 0; i < Number(process.env.RUNS ?? 5); i++) {
     await stack.poolFull();
@@ -75,7 +72,4 @@ try {
     for (const x of await agent.request('sandbox:list', {})) await agent.request('sandbox:destroy', { sessionId: x.sessionId });
   }
   agent.close();
-} finally {
-  await browser.close();
-  await stack.stop();
-}
+});

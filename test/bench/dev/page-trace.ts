@@ -1,19 +1,13 @@
 // Dev aid: a Chromium trace (devtools.timeline) of the page while MB of output go
 // through it, summed per event on the page's main thread: where its time goes.
-import { devStack } from './dev-stack';
+import { startedPage, withDevStack } from './dev-stack';
 import { bulkFile } from '../measure';
-import { berthStart, launchBrowser, openPage, pageBulk, pageRun } from '../page';
+import { pageBulk } from '../page';
 
 type TraceEvent = { name: string; ph: string; ts: number; dur?: number; tid: number; pid: number; args?: { name?: string; data?: { url?: string; functionName?: string } } };
-const stack = devStack();
-const browser = await launchBrowser();
 const bulk = bulkFile(Number(process.env.MB ?? 40) * 1e6);
-try {
-  await stack.start(1);
-  await stack.poolFull();
-  const p = await openPage(browser, 'berth');
-  await berthStart(p, stack.url, 'first-steps');
-  await pageRun(p, `${bulk.command}; echo GEN$((40+2))`, 'GEN42');
+await withDevStack(1, async (stack, browser) => {
+  const p = await startedPage(stack, browser, bulk);
   await pageBulk(p, bulk.expected); // warm-up
   const cdp = await p.context.newCDPSession(p.page);
   const events: TraceEvent[] = [];
@@ -49,7 +43,4 @@ try {
   console.log(`bulk ${b.mbPerSecond.toFixed(1)} MB/s in ${b.ms.toFixed(0)} ms; main thread tasks ${busy.toFixed(0)} ms; self time:`);
   for (const [name, t] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) console.log(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}x ${name}`);
   await p.close();
-} finally {
-  await browser.close();
-  await stack.stop();
-}
+});

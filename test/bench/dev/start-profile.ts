@@ -1,14 +1,11 @@
 // Dev aid: a CPU profile of the page from the Start click to the prompt on screen
 // (PROFILE, default /tmp/start.cpuprofile), after RUNS-1 unprofiled starts.
 import { writeFileSync } from 'node:fs';
-import { devStack } from './dev-stack';
+import { withDevStack } from './dev-stack';
 import { sleep } from '../measure';
-import { berthStart, launchBrowser, openPage } from '../page';
+import { berthStart, openPage } from '../page';
 
-const stack = devStack();
-const browser = await launchBrowser();
-try {
-  await stack.start(2);
+await withDevStack(2, async (stack, browser) => {
   const agent = await stack.agentClient();
   const runs = Number(process.env.RUNS ?? 3);
   for (let i = 0; i < runs; i++) {
@@ -35,7 +32,4 @@ try {
     for (const x of await agent.request('sandbox:list', {})) await agent.request('sandbox:destroy', { sessionId: x.sessionId });
   }
   agent.close();
-} finally {
-  await browser.close();
-  await stack.stop();
-}
+});

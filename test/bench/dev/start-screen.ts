@@ -1,12 +1,9 @@
 // Dev aid: Start in a fresh page, then the terminal's text and a screenshot (/tmp/start-screen.png).
-import { devStack } from './dev-stack';
+import { withDevStack } from './dev-stack';
 import { sleep } from '../measure';
-import { berthStart, launchBrowser, openPage } from '../page';
+import { berthStart, openPage } from '../page';
 
-const stack = devStack();
-const browser = await launchBrowser();
-try {
-  await stack.start(1);
+await withDevStack(1, async (stack, browser) => {
   await stack.poolFull();
   const p = await openPage(browser, 'berth');
   const t = await berthStart(p, stack.url, 'first-steps');
@@ -15,7 +12,4 @@ try {
   console.log(`prompt byte ${t.promptByteMs.toFixed(0)} ms\n---\n${text}\n---`);
   await p.page.screenshot({ path: '/tmp/start-screen.png' });
   await p.close();
-} finally {
-  await browser.close();
-  await stack.stop();
-}
+});
