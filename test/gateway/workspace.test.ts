@@ -5,18 +5,7 @@ import type { Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type DirListing,
-  type FileContent,
-  type LearnerSessionView,
-  type PreviewGrant,
-  type Result,
-  type SandboxWriteFileResult,
-  type SessionGrant,
-  wireParser,
-} from '@berth/protocol';
+import type { DirListing, FileContent, PreviewGrant, SandboxWriteFileResult } from '@berth/protocol';
 import { createGateway } from '../../apps/web/src/server/gateway';
 import { WebConfig } from '../../apps/web/src/server/config';
 import { routePreviewHosts } from '../../apps/web/src/server/http/host-routing';
@@ -24,6 +13,7 @@ import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
 import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
 import { fakeManager } from '../../worker-agent/src/testing/fake-agent';
+import { joinAsLearner } from '../integration/learner';
 
 // The workspace's file API and previews through the real gateway and a dialling agent
 // whose sandboxes are folders on this machine (the file scripts run for real) and
@@ -58,27 +48,11 @@ async function stack() {
   return { base, port, gateway, agent, store };
 }
 
-async function learner(base: string, cookie?: string) {
-  const res = await fetch(`${base}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ lessonId: 'why-containers' }),
-  });
-  const grant = (await res.json()) as SessionGrant;
-  const visitor = res.headers.get('set-cookie')?.split(';')[0] ?? cookie!;
-  const socket: Socket = io(`${base}/learner`, {
-    transports: ['websocket'],
-    parser: wireParser,
-    reconnection: false,
-    forceNew: true,
-    auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },
-    extraHeaders: { origin: base, cookie: visitor },
-  });
-  cleanups.push(() => socket.close());
-  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
-  const ask = async <T>(event: string, payload: unknown) => (await socket.timeout(5000).emitWithAck(event, payload)) as Result<T>;
-  await expect.poll(async () => ((await ask<LearnerSessionView>('session:info', {})) as { data: LearnerSessionView }).data.state).toBe('ready');
-  return { socket, ask, sessionId: grant.session.sessionId };
+/** A visitor's page on the gateway (its fake agent's sandbox is ready at once), closed after the test. */
+async function learner(base: string) {
+  const joined = await joinAsLearner(base, 'why-containers', { readyWithinMs: 1000, askTimeoutMs: 5000 });
+  cleanups.push(() => joined.socket.close());
+  return joined;
 }
 
 /** A request to the gateway with a Host of our choosing (fetch does not allow that). */

@@ -6,7 +6,8 @@ import { createGateway } from '../../apps/web/src/server/gateway';
 import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
-import { joinAsLearner, startTestAgent, stripAnsi, type TestAgent } from './harness';
+import { startTestAgent, stripAnsi, type TestAgent } from './harness';
+import { joinAsLearner } from './learner';
 
 // Flow control end to end: a real agent (slots 56-59) dials an in-process gateway, a
 // page-like socket.io client opens a terminal in a real sandbox and floods it. While the

@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { expect } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, wireParser, type LearnerSessionView, type Result, type SessionGrant } from '@berth/protocol';
 import { AgentConfig } from '../../worker-agent/src/config';
 import { startAgent } from '../../worker-agent/src/main';
 import { AgentClient } from '../../worker-agent/src/client/agent-client';
@@ -103,37 +100,4 @@ export async function openTerminal(t: TestAgent, session: string, viewerId = 'v1
       }
     },
   };
-}
-
-/** A page's view of a session on a real gateway: its socket, and requests with answers. */
-export interface Learner {
-  socket: Socket;
-  sessionId: string;
-  ask<T>(event: string, payload: unknown, timeoutMs?: number): Promise<Result<T>>;
-}
-
-/** Starts a session for a new visitor on the gateway at `base` as a page does, and waits until it is ready. */
-export async function joinAsLearner(base: string, lessonId: string): Promise<Learner> {
-  const res = await fetch(`${base}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify({ lessonId }),
-  });
-  expect(res.status).toBe(200);
-  const grant = (await res.json()) as SessionGrant;
-  const visitor = res.headers.get('set-cookie')!.split(';')[0]!;
-  const socket = io(`${base}/learner`, {
-    transports: ['websocket'],
-    parser: wireParser,
-    reconnection: false,
-    forceNew: true,
-    auth: { token: grant.token, protocolVersion: PROTOCOL_VERSION },
-    extraHeaders: { origin: base, cookie: visitor },
-  });
-  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
-  const ask = async <T>(event: string, payload: unknown, timeoutMs = 20_000) => (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Result<T>;
-  await expect
-    .poll(async () => ((await ask<LearnerSessionView>('session:info', {})) as { data: LearnerSessionView }).data.state, { timeout: 90_000, interval: 500 })
-    .toBe('ready');
-  return { socket, sessionId: grant.session.sessionId, ask };
 }

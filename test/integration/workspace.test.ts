@@ -8,7 +8,8 @@ import { routePreviewHosts } from '../../apps/web/src/server/http/host-routing';
 import { CourseSource } from '../../apps/web/src/server/lessons/course-source';
 import { MemorySessionStore } from '../../apps/web/src/server/sessions/store';
 import { dialControlPlane } from '../../worker-agent/src/transport/dial-out';
-import { joinAsLearner, sh, startTestAgent, type Learner, type TestAgent } from './harness';
+import { sh, startTestAgent, type TestAgent } from './harness';
+import { joinAsLearner, type Learner } from './learner';
 
 // The workspace on the real engine: a real agent (its own slots) dials an in-process
 // gateway; two visitors each get a real sandbox. Files go through the agent as the
