@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Three projects:
@@ -8,6 +9,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The web app's own import alias (apps/web/tsconfig.json), for its modules that use it.
+        resolve: { alias: { '@/': fileURLToPath(new URL('./apps/web/src/', import.meta.url)) } },
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'worker-agent/src/**/*.test.ts', 'apps/web/src/**/*.test.ts', 'test/gateway/**/*.test.ts'],

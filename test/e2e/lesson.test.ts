@@ -288,6 +288,8 @@ describe('lesson page', { timeout: 60_000 }, () => {
     await tabs.nth(1).focus();
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => tabs.nth(0).getAttribute('aria-selected')).toBe('true');
+    // Focus moved with the selection, in the same keystroke: the next key goes to the tab.
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Terminal 1');
     await page.keyboard.press('Delete');
     await expect.poll(() => tabs.count()).toBe(1);
     await expect.poll(() => gw.terminals.size).toBe(1);

@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import type { KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 
 export interface TerminalTab {
   key: string;
@@ -29,10 +30,14 @@ export interface TerminalTabsProps {
 export function TerminalTabs({ tabs, activeKey, onSelect, onClose, onNew, canOpen, tabId, panelId }: TerminalTabsProps) {
   const t = useTranslations('Workspace.tabs');
 
-  const focusTab = (key: string) => {
-    onSelect(key);
-    requestAnimationFrame(() => document.getElementById(tabId(key))?.focus());
+  // Keyboard focus stays on the tabs (WAI-ARIA). The change is committed at once, with
+  // its effects (an activated terminal takes focus), and then the tab takes focus back
+  // in the same keystroke: a key pressed next goes to the tab, however busy the page.
+  const thenFocusTab = (change: () => void, key: string) => {
+    flushSync(change);
+    document.getElementById(tabId(key))?.focus();
   };
+  const focusTab = (key: string) => thenFocusTab(() => onSelect(key), key);
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
     const last = tabs.length - 1;
@@ -55,8 +60,8 @@ export function TerminalTabs({ tabs, activeKey, onSelect, onClose, onNew, canOpe
         const tab = tabs[index];
         if (!tab) return;
         const neighbour = tabs[index + 1] ?? tabs[index - 1];
-        onClose(tab.key);
-        if (neighbour) requestAnimationFrame(() => document.getElementById(tabId(neighbour.key))?.focus());
+        if (neighbour) thenFocusTab(() => onClose(tab.key), neighbour.key);
+        else onClose(tab.key);
         return;
       }
     }

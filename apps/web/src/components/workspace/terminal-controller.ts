@@ -53,6 +53,8 @@ export class TerminalController {
   /** Not yet written into any view. */
   private pending: Entry[] = [];
   private started = false;
+  /** The tab was closed: a terminal whose open was still under way is closed when it arrives. */
+  private closed = false;
   private lastSize: { cols: number; rows: number } | null = null;
   private queuedInput = '';
   private readonly commandListeners = new Set<() => void>();
@@ -109,6 +111,10 @@ export class TerminalController {
     this.lastSize = { cols, rows };
     this.connection.openTerminal({ cols, rows }, this.sink()).then(
       (info) => {
+        if (this.closed) {
+          void this.connection.closeTerminal(info.termId);
+          return;
+        }
         this.update({ termId: info.termId, phase: this.snapshot.phase === 'pending' ? 'live' : this.snapshot.phase });
         // The pane may have changed size while the terminal was being opened.
         if (this.lastSize && (this.lastSize.cols !== cols || this.lastSize.rows !== rows)) {
@@ -137,6 +143,7 @@ export class TerminalController {
 
   /** Closes the terminal on the server (when the tab is closed). */
   close(): void {
+    this.closed = true;
     this.writer = null;
     this.listeners.clear();
     this.commandListeners.clear();
