@@ -110,6 +110,13 @@ export const AgentConfig = z
         /** While another terminal is typed into, a flood goes out at most sharedChunk bytes per sharedMs. */
         sharedChunk: z.number().int().min(1024).default(32_768),
         sharedMs: z.number().min(1).max(100).default(8),
+        /**
+         * After a ^C typed while output is backed up, read this far ahead (for at most
+         * interruptWaitMs) for the TTY's "^C" echo and drop the old output before it, as
+         * the TTY drops its own. 0: never.
+         */
+        interruptReadAhead: z.number().int().min(0).max(8_388_608).default(2_097_152),
+        interruptWaitMs: z.number().int().min(10).max(2000).default(200),
       })
       .strict()
       .default({
@@ -120,6 +127,8 @@ export const AgentConfig = z
         coalesceMs: 4,
         sharedChunk: 32_768,
         sharedMs: 8,
+        interruptReadAhead: 2_097_152,
+        interruptWaitMs: 200,
       }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     /** On SIGTERM, remove every sandbox (draining a host, test stacks) instead of keeping them for the next agent. */

@@ -563,9 +563,9 @@ export class SessionManager {
     return { terminals, replayBytes, inFlightBytes, maxInFlightBytes };
   }
 
-  terminalStats(sessionId: string, termId: string): { unacknowledged: number; paused: boolean } {
+  terminalStats(sessionId: string, termId: string): { unacknowledged: number; paused: boolean; interruptDropped: number } {
     const { terminal } = this.terminal(sessionId, termId);
-    return { unacknowledged: terminal.unacknowledged(), paused: terminal.isPaused };
+    return { unacknowledged: terminal.unacknowledged(), paused: terminal.isPaused, interruptDropped: terminal.interruptDropped };
   }
 
   // ---- time ------------------------------------------------------------

@@ -150,4 +150,110 @@ describe('Terminal', () => {
     expect(pty.resizes).toEqual([{ cols: 120, rows: 40 }]);
     expect(term.info()).toMatchObject({ cols: 120, rows: 40 });
   });
+
+  describe('Ctrl-C during a flood', () => {
+    const interrupting: FlowOptions = { ...flow, interruptReadAhead: 64 * 1024, interruptWaitMs: 30 };
+    /** Numbered lines, so that order and loss show. */
+    const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `y${from + i}\n`).join('');
+
+    /** A terminal whose viewer holds a full window, with more output backed up behind it (in the "engine"). */
+    function flooded(options: FlowOptions = interrupting) {
+      const pty = new FakePty(false);
+      const term = new Terminal('t1', pty, options, { cols: 80, rows: 24 });
+      const v = collect();
+      term.attach('a', 'interactive', 0, v.sink);
+      for (let i = 0; i < 300; i += 10) pty.print(lines(i, i + 10));
+      expect(pty.paused).toBe(true);
+      const readAll = () => {
+        for (let guard = 0; guard < 1000; guard++) {
+          const got = v.chunks.reduce((n, c) => n + c.data.length, 0);
+          if (got === term.info().endSeq && !pty.paused) return;
+          term.ack('a', got);
+        }
+      };
+      return { pty, term, v, readAll };
+    }
+
+    it('drops the old output up to the TTY\'s "^C" echo, as the TTY drops its own', () => {
+      const { pty, term, v, readAll } = flooded();
+      const sentBefore = v.text();
+      term.input('\x03');
+      expect(pty.written).toEqual(['\x03']);
+      expect(pty.paused).toBe(false); // reading ahead
+      pty.print(lines(300, 600)); // was waiting in the engine's buffers
+      pty.print('y600\n^C\r\n$ ');
+      readAll();
+      const text = v.text();
+      expect(text.endsWith('^C\r\n$ ')).toBe(true);
+      // What was already on its way arrives whole; the old output behind it is gone.
+      const shown = text.slice(0, -'^C\r\n$ '.length);
+      expect(lines(0, 300).startsWith(shown)).toBe(true);
+      expect(shown.startsWith(sentBefore)).toBe(true);
+      expect(term.interruptDropped).toBe(lines(0, 601).length - shown.length);
+      expect(pty.paused).toBe(false);
+    });
+
+    it('finds an echo split between two reads', () => {
+      const { pty, term, v, readAll } = flooded();
+      term.input('\x03');
+      pty.print(lines(300, 400) + '^');
+      pty.print('C\r\n$ ');
+      readAll();
+      const text = v.text();
+      expect(text.endsWith('^C\r\n$ ')).toBe(true);
+      const shown = text.slice(0, -'^C\r\n$ '.length);
+      expect(lines(0, 300).startsWith(shown)).toBe(true);
+      expect(term.interruptDropped).toBe(lines(0, 400).length - shown.length);
+    });
+
+    it('drops nothing when no echo comes (raw mode): after the wait every byte arrives, in order', async () => {
+      const { pty, term, v, readAll } = flooded();
+      term.input('\x03');
+      pty.print(lines(300, 600));
+      await new Promise((r) => setTimeout(r, 60));
+      expect(pty.paused).toBe(true); // gave up: the held output waits for the window
+      pty.print(lines(600, 700)); // the process goes on (it took ^C as a key)
+      readAll();
+      expect(v.text()).toBe(lines(0, 700));
+      expect(term.interruptDropped).toBe(0);
+    });
+
+    it('gives up at the read-ahead bound without losing a byte', () => {
+      const { pty, term, v, readAll } = flooded({ ...interrupting, interruptReadAhead: 1000 });
+      term.input('\x03');
+      pty.print(lines(300, 400));
+      pty.print(lines(400, 600));
+      expect(pty.paused).toBe(true);
+      pty.print('^C');
+      readAll();
+      expect(v.text()).toBe(lines(0, 600) + '^C');
+      expect(term.interruptDropped).toBe(0);
+    });
+
+    it('reads nothing ahead for a ^C with no output backed up', () => {
+      const pty = new FakePty(false);
+      const term = new Terminal('t1', pty, interrupting, { cols: 80, rows: 24 });
+      const v = collect();
+      term.attach('a', 'interactive', 0, v.sink);
+      pty.print('y1\ny2\n');
+      term.input('\x03');
+      pty.print('y3\n^C\r\n$ ');
+      expect(v.text()).toBe('y1\ny2\ny3\n^C\r\n$ ');
+      expect(term.interruptDropped).toBe(0);
+    });
+
+    it('tells of an exit only after the output read ahead is in the log', () => {
+      const { pty, term, v, readAll } = flooded();
+      let exitedAt: number | null = null;
+      term.onExit(() => (exitedAt = term.info().endSeq));
+      term.input('\x03');
+      pty.print(lines(300, 400));
+      pty.exit(130);
+      expect(exitedAt).toBeNull();
+      readAll();
+      expect(v.text()).toBe(lines(0, 400));
+      expect(exitedAt).toBe(lines(0, 400).length);
+      expect(term.exitCode).toBe(130);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { BerthError, type TermAttachResult, type TerminalInfo } from '@berth/protocol';
+import { InterruptReadAhead, type ReadAheadResult } from './interrupt-read-ahead';
 import { OutputLog } from './output-log';
 import type { PtyProcess } from './pty';
 
@@ -26,6 +27,14 @@ export interface FlowOptions {
    */
   sharedChunk?: number;
   sharedMs?: number;
+  /**
+   * A ^C typed while output is backed up (at least lowWater unacknowledged) reads up to
+   * this many bytes ahead, for at most `interruptWaitMs`, looking for the TTY's "^C"
+   * echo, and drops the old output before it (see interrupt-read-ahead.ts). Unset or
+   * 0: never.
+   */
+  interruptReadAhead?: number;
+  interruptWaitMs?: number;
 }
 
 export type ViewerMode = 'interactive' | 'observe';
@@ -53,6 +62,14 @@ export class Terminal {
   private lastFlush = -Infinity;
   private exit: number | null = null;
   private readonly exitListeners: ((code: number) => void)[] = [];
+  /** Reading ahead after a ^C (the process is not paused meanwhile). */
+  private readAhead: InterruptReadAhead | null = null;
+  private readAheadTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Output read ahead and kept, entering the log as the window allows (the process stays paused). */
+  private spill: Buffer[] = [];
+  /** The process exited while output was still spilling: told once the spill is in the log. */
+  private exitAfterSpill: number | null = null;
+  private droppedOnInterrupt = 0;
 
   constructor(
     readonly termId: string,
@@ -68,8 +85,9 @@ export class Terminal {
     this.log = new OutputLog(Math.max(flow.replayBytes, flow.highWater + 65_536));
     pty.onData((chunk) => this.onOutput(chunk));
     pty.onExit((code) => {
-      this.exit = code;
-      for (const listener of this.exitListeners) listener(code);
+      if (this.readAhead) this.endReadAhead(this.readAhead.giveUp());
+      if (this.spill.length > 0) this.exitAfterSpill = code;
+      else this.exited(code);
     });
   }
 
@@ -84,6 +102,11 @@ export class Terminal {
 
   get isPaused(): boolean {
     return this.paused;
+  }
+
+  /** Old output dropped after ^C so far (bytes). */
+  get interruptDropped(): number {
+    return this.droppedOnInterrupt;
   }
 
   onExit(listener: (code: number) => void): void {
@@ -130,6 +153,7 @@ export class Terminal {
       throw new BerthError('bad_request', `ack ${seq} is past what was sent (${viewer.sentSeq})`);
     }
     viewer.ackedSeq = Math.max(viewer.ackedSeq, seq);
+    this.drainSpill();
     if (this.paced()) this.schedule();
     else this.flush();
     this.updateFlow();
@@ -137,6 +161,7 @@ export class Terminal {
 
   input(data: string): void {
     if (this.exit !== null) throw new BerthError('conflict', `terminal ${this.termId} has exited`);
+    if (data.includes('\x03')) this.maybeReadAhead();
     this.pty.write(data);
   }
 
@@ -149,10 +174,23 @@ export class Terminal {
     this.viewers.clear();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    this.readAhead = null;
+    this.spill = [];
     this.pty.kill();
   }
 
+  private exited(code: number): void {
+    this.exit = code;
+    for (const listener of this.exitListeners) listener(code);
+  }
+
   private onOutput(chunk: Buffer): void {
+    if (this.readAhead) {
+      const result = this.readAhead.push(chunk);
+      if (result) this.endReadAhead(result);
+      return;
+    }
     this.log.append(chunk);
     this.updateFlow();
     this.schedule();
@@ -214,12 +252,48 @@ export class Terminal {
     return more;
   }
 
+  /** A ^C while output is backed up: read ahead for the TTY's echo (see FlowOptions.interruptReadAhead). */
+  private maybeReadAhead(): void {
+    const limit = this.flow.interruptReadAhead ?? 0;
+    if (limit <= 0 || this.readAhead || this.spill.length > 0 || this.unacknowledged() < this.flow.lowWater) return;
+    this.readAhead = new InterruptReadAhead(limit);
+    this.readAheadTimer = setTimeout(() => {
+      if (this.readAhead) this.endReadAhead(this.readAhead.giveUp());
+    }, this.flow.interruptWaitMs ?? 200);
+    if (this.paused) {
+      this.paused = false;
+      this.pty.resume();
+    }
+  }
+
+  private endReadAhead(result: ReadAheadResult): void {
+    if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    this.readAheadTimer = null;
+    this.readAhead = null;
+    this.droppedOnInterrupt += result.dropped;
+    this.spill.push(...result.kept.filter((chunk) => chunk.length > 0));
+    this.drainSpill();
+    this.updateFlow();
+    this.schedule();
+  }
+
+  /** Moves spilled output into the log while the window has room (or at once, with no interactive viewer). */
+  private drainSpill(): void {
+    while (this.spill.length > 0 && this.unacknowledged() < this.flow.highWater) this.log.append(this.spill.shift()!);
+    if (this.spill.length === 0 && this.exitAfterSpill !== null) {
+      const code = this.exitAfterSpill;
+      this.exitAfterSpill = null;
+      this.exited(code);
+    }
+  }
+
   private updateFlow(): void {
+    if (this.readAhead) return; // reading ahead after a ^C, bounded by InterruptReadAhead
     const pending = this.unacknowledged();
-    if (!this.paused && pending >= this.flow.highWater) {
+    if (!this.paused && (pending >= this.flow.highWater || this.spill.length > 0)) {
       this.paused = true;
       this.pty.pause();
-    } else if (this.paused && pending <= this.flow.lowWater) {
+    } else if (this.paused && pending <= this.flow.lowWater && this.spill.length === 0) {
       this.paused = false;
       this.pty.resume();
     }
