@@ -65,7 +65,7 @@ function gatewayHeld(socketId: string): number {
 }
 
 interface AgentHealth {
-  terminals: { terminals: number; replayBytes: number; inFlightBytes: number; maxInFlightBytes: number };
+  terminals: { terminals: number; replayBytes: number; inFlightBytes: number; maxInFlightBytes: number; interruptHeldBytes: number };
 }
 const health = async () => (await (await fetch(`${t.url}/healthz`)).json()) as AgentHealth;
 
@@ -231,6 +231,7 @@ describe('flow control through the real gateway and a real agent', () => {
     console.log(`Ctrl-C in a backed-up flood: ${interruptDropped} bytes of old output dropped, ${after} bytes arrived after it`);
     // What was held in the engine (its attach stream alone takes up to 1 MB) never reached the page.
     expect(interruptDropped).toBeGreaterThan(100_000);
+    expect((await health()).terminals.interruptHeldBytes).toBe(0);
     expect(p.contiguousEnd()).toBe(p.endSeq());
     // The lines that did arrive still count up by one: only a run at the end was left out.
     const text = stripAnsi(Buffer.concat(p.chunks.map((c) => c.data)).toString('latin1'));
@@ -248,6 +249,7 @@ describe('flow control through the real gateway and a real agent', () => {
     // (The shell then reads the ^C that waited in the TTY and rings the bell.)
     await expect.poll(() => /seq-done\r\n[^\n]*\$ $/.test(p.tail().replace('\x07', '')), { timeout: 60_000, message: 'no prompt after the raw-mode flood' }).toBe(true);
     expect(p.stats().interruptDropped).toBe(0);
+    expect((await health()).terminals.interruptHeldBytes).toBe(0);
     expect(p.contiguousEnd()).toBe(p.endSeq());
     const text = Buffer.concat(p.chunks.map((c) => c.data)).toString('latin1');
     const numbers = [...text.matchAll(/^(\d+)$/gm)].map((m) => Number(m[1]));

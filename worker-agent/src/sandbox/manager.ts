@@ -544,10 +544,12 @@ export class SessionManager {
   /**
    * Terminal output held for viewers, over every session: the replay logs (fixed size)
    * and what is in flight (sent or not, unacknowledged by an interactive viewer; this
-   * covers what the gateway and the sockets hold on the way to the page).
+   * covers what the gateway and the sockets hold on the way to the page), and output
+   * read ahead after a ^C that is not in a log yet (see Terminal).
    */
-  bufferStats(): { terminals: number; replayBytes: number; inFlightBytes: number; maxInFlightBytes: number } {
+  bufferStats(): { terminals: number; replayBytes: number; inFlightBytes: number; maxInFlightBytes: number; interruptHeldBytes: number } {
     let terminals = 0;
+    let interruptHeldBytes = 0;
     let replayBytes = 0;
     let inFlightBytes = 0;
     let maxInFlightBytes = 0;
@@ -558,9 +560,10 @@ export class SessionManager {
         const n = terminal.unacknowledged();
         inFlightBytes += n;
         maxInFlightBytes = Math.max(maxInFlightBytes, n);
+        interruptHeldBytes += terminal.interruptHeldBytes;
       }
     }
-    return { terminals, replayBytes, inFlightBytes, maxInFlightBytes };
+    return { terminals, replayBytes, inFlightBytes, maxInFlightBytes, interruptHeldBytes };
   }
 
   terminalStats(sessionId: string, termId: string): { unacknowledged: number; paused: boolean; interruptDropped: number } {

@@ -212,9 +212,13 @@ describe('Terminal', () => {
       pty.print(lines(300, 600));
       await new Promise((r) => setTimeout(r, 60));
       expect(pty.paused).toBe(true); // gave up: the held output waits for the window
+      // Everything produced and not in the log yet is held, until the viewer makes room.
+      expect(term.interruptHeldBytes).toBeGreaterThan(lines(300, 600).length);
+      expect(term.interruptHeldBytes).toBe(lines(0, 600).length - term.info().endSeq);
       pty.print(lines(600, 700)); // the process goes on (it took ^C as a key)
       readAll();
       expect(v.text()).toBe(lines(0, 700));
+      expect(term.interruptHeldBytes).toBe(0);
       expect(term.interruptDropped).toBe(0);
     });
 

@@ -104,6 +104,11 @@ export class Terminal {
     return this.paused;
   }
 
+  /** Output read ahead after a ^C and not yet in the log (bytes; at most interruptReadAhead plus a read). */
+  get interruptHeldBytes(): number {
+    return (this.readAhead?.heldBytes ?? 0) + this.spill.reduce((n, chunk) => n + chunk.length, 0);
+  }
+
   /** Old output dropped after ^C so far (bytes). */
   get interruptDropped(): number {
     return this.droppedOnInterrupt;
