@@ -318,6 +318,8 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     this.pendingOpens++;
     let info: TerminalInfo;
     try {
+      // Start opens the first terminal while the socket may still be connecting.
+      await this.whenConnected(this.requestTimeoutMs);
       info = await this.request('term:open', clamped, TerminalInfo);
       const terminal = this.track(info.termId, sink, 0);
       terminal.size = clamped;
@@ -331,6 +333,28 @@ export class LearnerConnection extends TypedEmitter<LearnerConnectionEvents> {
     // Attach from what we have: harmless if the gateway attached the opener already.
     await this.attachTracked(this.terminals.get(info.termId));
     return info;
+  }
+
+  /**
+   * While the first connection is being made, resolves once it is (within `timeoutMs`).
+   * Otherwise at once: a request made while the connection is down fails (`request`)
+   * rather than waiting in a queue.
+   */
+  private whenConnected(timeoutMs: number): Promise<void> {
+    if (this.disposed || this.socket.connected || this.statusValue !== 'connecting' || !this.socket.active) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: LearnerError) => {
+        clearTimeout(timer);
+        off();
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(() => done(new LearnerError('offline', 'not connected')), timeoutMs);
+      const off = this.on('status', (status) => {
+        if (status === 'online') done();
+        else if (status === 'offline') done(new LearnerError(this.disposed ? 'closed' : 'offline', 'not connected'));
+      });
+    });
   }
 
   /**

@@ -42,6 +42,23 @@ describe('TerminalController', { timeout: 20_000 }, () => {
     await until(() => gw.terminals.size === 0, 'the terminal to be closed on the server');
   });
 
+  it('opens a terminal asked for while the socket is still connecting (Start on a sandbox that is ready at once)', async () => {
+    const gw = await FakeGateway.start();
+    const conn = new LearnerConnection(gw.issueGrant(), {
+      url: gw.url,
+      refreshGrant: (id) => refreshGrant(id, { base: gw.url }),
+      logger: { warn: () => undefined },
+    });
+    cleanups.push(() => gw.close(), () => conn.dispose());
+    conn.connect();
+    expect(conn.status).toBe('connecting');
+    const tab = new TerminalController(conn, 'a', 1);
+    tab.start(80, 24);
+    await until(() => tab.getSnapshot().phase !== 'pending', 'the terminal to open');
+    expect(tab.getSnapshot()).toMatchObject({ phase: 'live', error: null });
+    expect(gw.terminals.size).toBe(1);
+  });
+
   it('closes a terminal whose tab was closed while it was still opening (no orphan on the server)', async () => {
     const { gw, conn } = await connected();
     const tab = new TerminalController(conn, 'a', 1);
