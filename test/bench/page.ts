@@ -7,6 +7,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser';
+import { browserEnv } from '../e2e/browser-env';
 
 export type PageKind = 'berth' | 'wetty';
 
@@ -193,7 +194,7 @@ export function fnv1a(bytes: Uint8Array): number {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, env: browserEnv() });
 }
 
 export interface BenchPage {

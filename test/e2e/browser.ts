@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { browserEnv } from './browser-env';
 
 /** Base URL of the running web server under test. */
 export const WEB_URL = (process.env.BERTH_WEB_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
@@ -64,6 +65,7 @@ export async function openBrowser({ locale, viewport = DESKTOP, mobile = false }
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
+      env: browserEnv(),
       locale,
       viewport,
       isMobile: mobile,
