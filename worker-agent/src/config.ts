@@ -117,6 +117,8 @@ export const AgentConfig = z
          */
         interruptReadAhead: z.number().int().min(0).max(8_388_608).default(2_097_152),
         interruptWaitMs: z.number().int().min(10).max(2000).default(200),
+        /** What all of the agent's terminals may hold in such read-aheads at once. */
+        interruptReadAheadTotal: z.number().int().min(0).default(67_108_864),
       })
       .strict()
       .default({
@@ -129,6 +131,7 @@ export const AgentConfig = z
         sharedMs: 8,
         interruptReadAhead: 2_097_152,
         interruptWaitMs: 200,
+        interruptReadAheadTotal: 67_108_864,
       }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     /** On SIGTERM, remove every sandbox (draining a host, test stacks) instead of keeping them for the next agent. */

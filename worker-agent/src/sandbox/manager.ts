@@ -29,6 +29,7 @@ import { FileService } from '../files/file-service';
 import { WatchService } from '../files/watcher';
 import type { Logger } from 'pino';
 import type { PtyProcess } from '../terminal/pty';
+import { ReadAheadBudget } from '../terminal/interrupt-read-ahead';
 import { Terminal, type FlowOptions, type ViewerMode, type ViewerSink } from '../terminal/terminal';
 import type { DriverEvent, RunOptions, SandboxDriver, SandboxSpec } from './driver';
 import { WarmPool, type PooledSandbox } from './pool';
@@ -103,6 +104,8 @@ const SPARE_SIZE = { cols: 80, rows: 24 };
  */
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
+  /** Bytes every terminal may hold in read-aheads after a ^C, together. */
+  private readonly readAheadBudget: ReadAheadBudget;
   private readonly slots: SlotAllocator;
   private readonly notifiers = new Set<Notifier>();
   private readonly now: () => number;
@@ -116,6 +119,7 @@ export class SessionManager {
   private readonly watchers: WatchService;
 
   constructor(private readonly opts: ManagerOptions) {
+    this.readAheadBudget = new ReadAheadBudget(opts.flow.interruptReadAheadTotal ?? Infinity);
     this.slots = new SlotAllocator(opts.slots.first, opts.slots.count);
     this.now = opts.now ?? Date.now;
     for (const profile of Object.keys(opts.pool?.sizes ?? {})) opts.profiles.get(profile);
@@ -454,7 +458,14 @@ export class SessionManager {
       throw new BerthError('conflict', `session ${sessionId} is ${session.state}, not ready`);
     }
     const termId = `t${randomBytes(6).toString('base64url')}`;
-    const terminal: Terminal = new Terminal(termId, pty, this.opts.flow, spare ? SPARE_SIZE : size, (): boolean => this.typedElsewhere(terminal));
+    const terminal: Terminal = new Terminal(
+      termId,
+      pty,
+      this.opts.flow,
+      spare ? SPARE_SIZE : size,
+      (): boolean => this.typedElsewhere(terminal),
+      this.readAheadBudget,
+    );
     terminal.onExit((exitCode) => {
       for (const n of this.notifiers) n.termExit({ sessionId, termId, exitCode });
     });

@@ -63,3 +63,27 @@ export class InterruptReadAhead {
     return { kept, dropped };
   }
 }
+
+/**
+ * The bytes every terminal of an agent may hold in read-aheads at once: a ^C that
+ * finds the budget spent reads nothing ahead (the old output then drains as before).
+ */
+export class ReadAheadBudget {
+  private used = 0;
+
+  constructor(readonly total: number) {}
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.total) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakePty } from './fake-pty';
+import { ReadAheadBudget } from './interrupt-read-ahead';
 import { Terminal, type FlowOptions } from './terminal';
 
 const flow: FlowOptions = { replayBytes: 64 * 1024, highWater: 1000, lowWater: 100, maxChunk: 400 };
@@ -157,9 +158,9 @@ describe('Terminal', () => {
     const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `y${from + i}\n`).join('');
 
     /** A terminal whose viewer holds a full window, with more output backed up behind it (in the "engine"). */
-    function flooded(options: FlowOptions = interrupting) {
+    function flooded(options: FlowOptions = interrupting, budget?: ReadAheadBudget) {
       const pty = new FakePty(false);
-      const term = new Terminal('t1', pty, options, { cols: 80, rows: 24 });
+      const term = new Terminal('t1', pty, options, { cols: 80, rows: 24 }, undefined, budget);
       const v = collect();
       term.attach('a', 'interactive', 0, v.sink);
       for (let i = 0; i < 300; i += 10) pty.print(lines(i, i + 10));
@@ -232,6 +233,23 @@ describe('Terminal', () => {
       readAll();
       expect(v.text()).toBe(lines(0, 600) + '^C');
       expect(term.interruptDropped).toBe(0);
+    });
+
+    it("shares the agent's read-ahead budget: a ^C that finds it spent reads nothing ahead", () => {
+      const budget = new ReadAheadBudget(interrupting.interruptReadAhead! + 65_536);
+      const a = flooded(interrupting, budget);
+      const b = flooded(interrupting, budget);
+      a.term.input('\x03');
+      b.term.input('\x03');
+      expect(a.pty.paused).toBe(false); // reading ahead
+      expect(b.pty.paused).toBe(true); // budget spent: held as before
+      expect(budget.inUse).toBe(budget.total);
+      a.pty.print('^C\r\n$ ');
+      a.readAll();
+      expect(budget.inUse).toBe(0);
+      b.readAll();
+      expect(b.term.interruptDropped).toBe(0);
+      expect(b.v.text()).toBe(lines(0, 300));
     });
 
     it('reads nothing ahead for a ^C with no output backed up', () => {

@@ -1,5 +1,5 @@
 import { BerthError, type TermAttachResult, type TerminalInfo } from '@berth/protocol';
-import { InterruptReadAhead, type ReadAheadResult } from './interrupt-read-ahead';
+import { InterruptReadAhead, ReadAheadBudget, type ReadAheadResult } from './interrupt-read-ahead';
 import { OutputLog } from './output-log';
 import type { PtyProcess } from './pty';
 
@@ -35,6 +35,8 @@ export interface FlowOptions {
    */
   interruptReadAhead?: number;
   interruptWaitMs?: number;
+  /** What all of an agent's terminals may hold in read-aheads at once (the manager's ReadAheadBudget). */
+  interruptReadAheadTotal?: number;
 }
 
 export type ViewerMode = 'interactive' | 'observe';
@@ -70,6 +72,8 @@ export class Terminal {
   /** The process exited while output was still spilling: told once the spill is in the log. */
   private exitAfterSpill: number | null = null;
   private droppedOnInterrupt = 0;
+  /** Taken from the budget for the current read-ahead, given back once its output is in the log. */
+  private budgetHeld = 0;
 
   constructor(
     readonly termId: string,
@@ -78,6 +82,8 @@ export class Terminal {
     private size: { cols: number; rows: number },
     /** Is another terminal being typed into? (see FlowOptions.sharedChunk) */
     private readonly shared: () => boolean = () => false,
+    /** Shared by the agent's terminals (see ReadAheadBudget); unlimited when not given. */
+    private readonly readAheadBudget: ReadAheadBudget = new ReadAheadBudget(Infinity),
   ) {
     if (flow.lowWater >= flow.highWater) throw new RangeError('lowWater must be below highWater');
     // Unacknowledged output must stay in the log: at most the high watermark plus the
@@ -182,7 +188,13 @@ export class Terminal {
     if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
     this.readAhead = null;
     this.spill = [];
+    this.releaseBudget();
     this.pty.kill();
+  }
+
+  private releaseBudget(): void {
+    this.readAheadBudget.give(this.budgetHeld);
+    this.budgetHeld = 0;
   }
 
   private exited(code: number): void {
@@ -261,6 +273,10 @@ export class Terminal {
   private maybeReadAhead(): void {
     const limit = this.flow.interruptReadAhead ?? 0;
     if (limit <= 0 || this.readAhead || this.spill.length > 0 || this.unacknowledged() < this.flow.lowWater) return;
+    // The bound plus the read that crosses it.
+    const reserve = limit + 65_536;
+    if (!this.readAheadBudget.take(reserve)) return;
+    this.budgetHeld = reserve;
     this.readAhead = new InterruptReadAhead(limit);
     this.readAheadTimer = setTimeout(() => {
       if (this.readAhead) this.endReadAhead(this.readAhead.giveUp());
@@ -285,6 +301,7 @@ export class Terminal {
   /** Moves spilled output into the log while the window has room (or at once, with no interactive viewer). */
   private drainSpill(): void {
     while (this.spill.length > 0 && this.unacknowledged() < this.flow.highWater) this.log.append(this.spill.shift()!);
+    if (this.spill.length === 0 && !this.readAhead) this.releaseBudget();
     if (this.spill.length === 0 && this.exitAfterSpill !== null) {
       const code = this.exitAfterSpill;
       this.exitAfterSpill = null;
