@@ -11,6 +11,7 @@ import {
   type TerminalSink,
 } from './learner-connection';
 import { FakeGateway, type FakeGatewayOptions } from './testing/fake-gateway';
+import { until } from './testing/until';
 
 let gateways: FakeGateway[] = [];
 let connections: LearnerConnection[] = [];
@@ -21,14 +22,6 @@ afterEach(async () => {
   connections = [];
   gateways = [];
 });
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

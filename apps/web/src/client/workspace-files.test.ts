@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { refreshGrant } from './api';
 import { LearnerConnection } from './learner-connection';
 import { FakeGateway } from './testing/fake-gateway';
+import { until } from './testing/until';
 import { WorkspaceFiles, type KeyValueStorage } from './workspace-files';
 
 let cleanups: (() => unknown)[] = [];
@@ -9,14 +10,6 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 class MemoryStorage implements KeyValueStorage {
   readonly data = new Map<string, string>();

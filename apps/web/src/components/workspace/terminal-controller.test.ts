@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { refreshGrant } from '@/client/api';
 import { LearnerConnection } from '@/client/learner-connection';
 import { FakeGateway } from '@/client/testing/fake-gateway';
+import { until } from '@/client/testing/until';
 import { TerminalController } from './terminal-controller';
 
 let cleanups: (() => unknown)[] = [];
@@ -10,15 +11,8 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function connected() {
+/** A connection to a fake gateway whose sandbox is ready, still connecting. */
+async function connecting() {
   const gw = await FakeGateway.start();
   const conn = new LearnerConnection(gw.issueGrant(), {
     url: gw.url,
@@ -27,6 +21,11 @@ async function connected() {
   });
   cleanups.push(() => gw.close(), () => conn.dispose());
   conn.connect();
+  return { gw, conn };
+}
+
+async function connected() {
+  const { gw, conn } = await connecting();
   await until(() => conn.status === 'online' && conn.session.state === 'ready', 'the session to be ready');
   return { gw, conn };
 }
@@ -43,14 +42,7 @@ describe('TerminalController', { timeout: 20_000 }, () => {
   });
 
   it('opens a terminal asked for while the socket is still connecting (Start on a sandbox that is ready at once)', async () => {
-    const gw = await FakeGateway.start();
-    const conn = new LearnerConnection(gw.issueGrant(), {
-      url: gw.url,
-      refreshGrant: (id) => refreshGrant(id, { base: gw.url }),
-      logger: { warn: () => undefined },
-    });
-    cleanups.push(() => gw.close(), () => conn.dispose());
-    conn.connect();
+    const { gw, conn } = await connecting();
     expect(conn.status).toBe('connecting');
     const tab = new TerminalController(conn, 'a', 1);
     tab.start(80, 24);
