@@ -223,6 +223,18 @@ describe('Terminal', () => {
       expect(term.interruptDropped).toBe(0);
     });
 
+    it('does not keep output read ahead waiting for a viewer that left', async () => {
+      const { pty, term } = flooded();
+      term.input('\x03');
+      pty.print(lines(300, 600));
+      await new Promise((r) => setTimeout(r, 60));
+      expect(term.interruptHeldBytes).toBeGreaterThan(0);
+      term.detach('a');
+      expect(term.interruptHeldBytes).toBe(0);
+      expect(term.info().endSeq).toBe(lines(0, 600).length);
+      expect(pty.paused).toBe(false);
+    });
+
     it('gives up at the read-ahead bound without losing a byte', () => {
       const { pty, term, v, readAll } = flooded({ ...interrupting, interruptReadAhead: 1000 });
       term.input('\x03');

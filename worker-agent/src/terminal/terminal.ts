@@ -143,6 +143,7 @@ export class Terminal {
     }
     const start = Math.max(fromSeq, this.log.startSeq);
     this.viewers.set(viewerId, { mode, sink, sentSeq: start, ackedSeq: start });
+    this.drainSpill();
     this.updateFlow();
     this.deliver();
     return { termId: this.termId, fromSeq: start, lost: start - fromSeq, endSeq: this.log.endSeq, exitCode: this.exit };
@@ -150,7 +151,10 @@ export class Terminal {
 
   detach(viewerId: string): void {
     this.viewers.delete(viewerId);
+    // Output read ahead after a ^C may have been waiting for this viewer's window.
+    this.drainSpill();
     this.updateFlow();
+    this.schedule();
   }
 
   hasViewer(viewerId: string): boolean {
